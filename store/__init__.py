@@ -1,0 +1,1 @@
+"""zhibiao's domain and data layer: records, readers, workspace, matching, mapping files (no Textual)."""

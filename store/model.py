@@ -1,0 +1,123 @@
+"""Domain objects: documents, records, indicators and their parsed targets.
+
+Vocabulary kept in Chinese where English loses meaning: ``level1`` is 一级指标, ``level2`` is 二级指标 and
+an indicator's ``name`` is its 三级指标; ``period_value`` is the 实施周期/中期 target and ``annual_value``
+the 年度 target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A target value read into operator / number / unit, or kept as qualitative text."""
+
+    raw: str
+    kind: str  # percent | count | money | time | date | qualitative
+    operator: str | None = None  # ≥ ≤ > < =
+    number: float | None = None  # in the base unit: 10万人 -> 100000 人, 500亿元 -> 5e10 元
+    unit: str | None = None
+    qualifier: str | None = None  # text around the number ("计划购置数量" in "≥计划购置数量90%")
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One 三级指标 with its place in the tree and its targets."""
+
+    level1: str | None
+    level2: str | None
+    name: str
+    period_value: str | None
+    annual_value: str | None
+    line: int = 0
+    raw: str = ""
+    level1_raw: str | None = None
+    level2_raw: str | None = None
+    period_target: Target | None = None
+    annual_target: Target | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "level1": self.level1,
+            "level2": self.level2,
+            "name": self.name,
+            "period_value": self.period_value,
+            "annual_value": self.annual_value,
+            "line": self.line,
+            "raw": self.raw,
+            "level1_raw": self.level1_raw,
+            "level2_raw": self.level2_raw,
+            "period_target": self.period_target.as_json() if self.period_target else None,
+            "annual_target": self.annual_target.as_json() if self.annual_target else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A project (项目/政策) or a department-wide (部门整体) table and its indicators."""
+
+    kind: str  # "project" | "department"
+    name: str
+    unit: str | None
+    code: str | None
+    amount_wan: float | None
+    indicators: tuple[Indicator, ...] = ()
+    goal: str | None = None
+    line: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "unit": self.unit,
+            "code": self.code,
+            "amount_wan": self.amount_wan,
+            "indicators": [indicator.as_json() for indicator in self.indicators],
+            "goal": self.goal,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something the reader could not read, with the line it is on."""
+
+    line: int
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One published table set: one region, one supervising department, one budget year."""
+
+    source: str
+    layout: str
+    region: str | None
+    department: str | None
+    year: int | None
+    records: tuple[Record, ...] = ()
+    warnings: tuple[ParseWarning, ...] = field(default=())
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(record.indicators) for record in self.records)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "region": self.region,
+            "department": self.department,
+            "year": self.year,
+            "layout": self.layout,
+            "records": [record.as_json() for record in self.records],
+            "warnings": [warning.as_json() for warning in self.warnings],
+        }

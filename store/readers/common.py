@@ -1,0 +1,139 @@
+"""Pieces every table reader uses: cells with their columns, labels before a name, value-looking text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from store.levels import LevelTracker, canonical
+from store.model import Indicator, ParseWarning, Record
+from store.targets import parse_target
+from store.text import clean_cell, clean_name, clean_value, nfkc, squash
+
+
+class ReadError(ValueError):
+    """A document that cannot be read at all (empty, unknown layout, nothing recognisable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    column: int
+    text: str
+
+
+def cells_of(line: str, separator: str = "\t") -> list[Cell]:
+    """Non-empty cells of a table row, each with the column it sits in."""
+    return [Cell(i, clean_cell(part)) for i, part in enumerate(line.split(separator)) if clean_cell(part)]
+
+
+def raw_cells(line: str, separator: str = "\t") -> list[str]:
+    return [clean_cell(part) for part in line.split(separator)]
+
+
+_VALUE_START = re.compile(r"^(?:[≥≤<>=＞＜＝]|>=|<=|\d|[约不大小低高少多]于|不低|不少|不超|达到|至少)")
+_VALUE_WORDS = re.compile(
+    r"(提高|提升|缓解|明显|显著|有效|完成|及时|健全|规范|拓展|有所|逐步|全面|合格|达标|增强|减轻|"
+    r"公开|正常|改善|好转|推开|达到|实现|到位|满意|是|否|无|好)"
+)
+
+
+def value_like(text: str) -> bool:
+    """Whether a cell reads like a target value rather than an indicator name."""
+    compact = squash(nfkc(text))
+    if not compact:
+        return False
+    if _VALUE_START.match(compact) or compact.endswith("%"):
+        return True
+    return len(compact) <= 6 and bool(_VALUE_WORDS.search(compact))
+
+
+def split_labels(texts: list[str], max_labels: int = 2) -> tuple[list[str], int]:
+    """Leading level labels of a row and the index of its name.
+
+    A complete label ("服务对象满意度指标") is always a label; a partial one ("服务对象满意度", also a
+    common indicator name) only when a name follows it rather than a value. After a level-2-only label
+    the next cell is the name.
+    """
+    labels: list[str] = []
+    index = 0
+    while index < len(texts) and len(labels) < max_labels:
+        label = canonical(texts[index])
+        if label is None:
+            break
+        following = texts[index + 1] if index + 1 < len(texts) else None
+        if not label.exact and (following is None or value_like(following)):
+            break
+        if labels:
+            previous = canonical(labels[-1])
+            if previous is not None and previous.is_level2_only and label.text != previous.text:
+                break
+        labels.append(texts[index])
+        index += 1
+    return labels, index
+
+
+@dataclass
+class RecordBuilder:
+    """Collects one record's fields and indicators while a reader walks the text."""
+
+    kind: str
+    name: str
+    line: int
+    unit: str | None = None
+    code: str | None = None
+    amount_wan: float | None = None
+    goal: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    tracker: LevelTracker = field(default_factory=LevelTracker)
+
+    def add(
+        self,
+        name: str,
+        period: str | None,
+        annual: str | None,
+        *,
+        line: int,
+        raw: str,
+        squash_all: bool = False,
+        level1: str | None = None,
+        level2: str | None = None,
+    ) -> Indicator | None:
+        clean = clean_name(name, squash_all=squash_all)
+        if not clean:
+            return None
+        period_value = clean_value(period, squash_all=squash_all)
+        annual_value = clean_value(annual, squash_all=squash_all)
+        indicator = Indicator(
+            level1=level1 if level1 is not None else self.tracker.level1,
+            level2=level2 if level2 is not None else self.tracker.level2,
+            name=clean,
+            period_value=period_value,
+            annual_value=annual_value,
+            line=line,
+            raw=raw,
+            level1_raw=self.tracker.level1_raw,
+            level2_raw=self.tracker.level2_raw,
+            period_target=parse_target(period_value),
+            annual_target=parse_target(annual_value),
+        )
+        self.indicators.append(indicator)
+        return indicator
+
+    def build(self) -> Record:
+        return Record(
+            kind=self.kind,
+            name=self.name,
+            unit=self.unit,
+            code=self.code,
+            amount_wan=self.amount_wan,
+            indicators=tuple(self.indicators),
+            goal=self.goal,
+            line=self.line,
+        )
+
+
+class Warnings(list[ParseWarning]):
+    """The warnings of one document, in line order."""
+
+    def add(self, line: int, message: str) -> None:
+        self.append(ParseWarning(line, message))

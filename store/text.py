@@ -1,0 +1,167 @@
+"""Text helpers shared by the readers: decoding, cleaning names, amounts, region and year."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
+_NUMBERING = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d{1,3}\s*[、.．](?!\d)|[（(]\d{1,3}[)）])\s*")
+_TRAILING = "。；;"
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：“”（）])\s+|\s+(?=[{_CJK}，。、；：“”（）])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we read."""
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; normalise line ends."""
+    if not data:
+        return ""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data[:4096]:
+            raise DecodeError("binary data (NUL bytes), not a text document")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError as exc:
+                raise DecodeError("not text in UTF-8 or GB18030") from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text:
+        controls = len(_CONTROL.findall(text[:20000]))
+        if controls > max(8, len(text[:20000]) // 50):
+            raise DecodeError("binary data (control bytes), not a text document")
+    return text
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def strip_html(text: str) -> str:
+    return _HTML_TAG.sub(" ", text)
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace (OCR puts spaces between CJK characters)."""
+    return _WS.sub("", text)
+
+
+def clean_cell(text: str) -> str:
+    """A table cell without HTML tags and surrounding whitespace."""
+    return strip_html(text).strip()
+
+
+def clean_name(text: str, *, squash_all: bool = False) -> str:
+    """An indicator or project name: numbering and trailing 。；; gone, OCR spaces between CJK gone."""
+    text = strip_html(text).strip()
+    text = _NUMBERING.sub("", text)
+    text = squash(text) if squash_all else _SPACE_BETWEEN_CJK.sub("", text)
+    return text.strip().rstrip(_TRAILING).strip()
+
+
+def clean_value(text: str | None, *, squash_all: bool = False) -> str | None:
+    """A target value as written, trimmed; None when nothing is left."""
+    if text is None:
+        return None
+    text = strip_html(text).strip()
+    if squash_all:
+        text = squash(text)
+    text = text.rstrip(_TRAILING).strip()
+    return text or None
+
+
+def key_name(name: str) -> str:
+    """The identity of an indicator name: NFKC, no whitespace, no numbering or trailing 。；;,，."""
+    text = squash(nfkc(name))
+    text = re.sub(r"^指标\d+[:：]", "", text)
+    return text.rstrip("。;；,，")
+
+
+_AMOUNT = re.compile(r"^-?\d[\d,，]*(?:\.\d+)?$")
+
+
+def parse_amount(text: str | None) -> float | None:
+    """A money cell ("711, 435. 67", "3,372.44", "29814.84") as a float, or None."""
+    if not text:
+        return None
+    compact = squash(nfkc(text)).replace("，", ",")
+    if not _AMOUNT.match(compact):
+        return None
+    try:
+        return float(compact.replace(",", ""))
+    except ValueError:
+        return None
+
+
+_REGION = re.compile(
+    r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
+    r"(?:[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟))?"
+    r"(?:[\u4e00-\u9fff]{1,6}?(?:县|区|旗|市))?)"
+)
+_ORG_PREFIX = re.compile(r"^[\[【(（]?\d*[\]】)）]?[-—]?\d*[-—]?")
+
+
+def strip_org_code(name: str) -> str:
+    """'[054]金寨县医疗保障局' / '112001-韶关市…' / '071002抚顺市…-210400000' -> the plain name."""
+    name = squash(nfkc(name))
+    name = _ORG_PREFIX.sub("", name)
+    name = re.sub(r"-\d{6,}$", "", name)
+    return name
+
+
+def region_of(organisation: str | None) -> str | None:
+    """The region an organisation name starts with: 广州市医疗保障局 -> 广州市, 韶关市曲江区… -> 韶关市曲江区."""
+    if not organisation:
+        return None
+    name = strip_org_code(organisation)
+    match = _REGION.match(name)
+    if not match or not match.group(1):
+        return None
+    region = match.group(1)
+    if len(region) >= len(name):
+        return None
+    return region
+
+
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*[-—–~至]\s*(?:(?:19|20)\d{2})\s*年?")
+_YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def title_year(lines: list[str]) -> int | None:
+    """A year stated in a heading ("2024年市级…", "( 2025 年度)")."""
+    for line in lines:
+        text = squash(nfkc(line))
+        if not text or len(text) > 80:
+            continue
+        if any(word in text for word in ("年度", "绩效目标", "预算", "批复")):
+            match = _YEAR_IN_TITLE.search(text)
+            if match:
+                return int(match.group(1))
+    return None
+
+
+def year_from_names(names: list[str]) -> int | None:
+    """The budget year implied by dated project names: the newest start year ("2025-2026年" counts 2025)."""
+    best: int | None = None
+    for name in names:
+        text = nfkc(name)
+        starts = {int(m.group(1)) for m in _YEAR_RANGE.finditer(text)}
+        covered = {m.span() for m in _YEAR_RANGE.finditer(text)}
+        for match in _YEAR_ANY.finditer(text):
+            if any(start <= match.start() < end for start, end in covered):
+                continue
+            starts.add(int(match.group(1)))
+        for year in starts:
+            if best is None or year > best:
+                best = year
+    return best
