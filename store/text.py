@@ -165,3 +165,38 @@ def year_from_names(names: list[str]) -> int | None:
             if best is None or year > best:
                 best = year
     return best
+
+
+_DOUBLED = re.compile(r"([\u4e00-\u9fff])\1")
+
+
+def canonical_spellings(names: list[str]) -> dict[str, str]:
+    """Map each spelling of an organisation to the document's correct one.
+
+    Spellings one edit apart are the same organisation ("韶关市曲江江区…", "韶关市曲江医疗保障局",
+    "韶关市曲江区医疗保障局"). The correct one has no doubled character (a typing slip) and the
+    fullest administrative region (市 + 区 over 市 alone); ties go to the most frequent.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    distinct = list(dict.fromkeys(n for n in names if n))
+    groups: list[list[str]] = []
+    for name in distinct:
+        joined = [g for g in groups if any(Levenshtein.distance(name, other) <= 1 for other in g)]
+        merged = [name]
+        for group in joined:
+            merged.extend(group)
+            groups.remove(group)
+        groups.append(merged)
+
+    def rank(name: str) -> tuple[int, int, int]:
+        region = region_of(name) or ""
+        levels = sum(region.count(s) for s in ("省", "市", "州", "县", "区", "旗"))
+        return (0 if _DOUBLED.search(name) else 1, levels, names.count(name))
+
+    mapping: dict[str, str] = {}
+    for group in groups:
+        best = max(group, key=rank)
+        for name in group:
+            mapping[name] = best
+    return mapping

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from store.levels import LevelTracker, canonical
 from store.model import Indicator, ParseWarning, Record
@@ -85,6 +85,8 @@ class RecordBuilder:
     goal: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
     tracker: LevelTracker = field(default_factory=LevelTracker)
+    orphans: list[int] = field(default_factory=list)
+    has_table: bool = False
 
     def add(
         self,
@@ -132,8 +134,116 @@ class RecordBuilder:
         )
 
 
+_SATISFACTION_WORDS = ("满意", "好评", "投诉", "知晓", "评价")
+
+
+def relevel_orphans(builders: list[RecordBuilder], warnings: Warnings) -> None:
+    """Give a row that lost its level cells the levels the same indicator has elsewhere in the document.
+
+    Carrying levels down is right for merged cells but not for a row that slipped below the
+    satisfaction block: a name with no satisfaction in it does not become a 满意度指标 because of where
+    a conversion dropped it. Only applied when every other occurrence of the name agrees.
+    """
+    elsewhere: dict[str, set[tuple[str | None, str | None]]] = {}
+    for builder in builders:
+        for index, indicator in enumerate(builder.indicators):
+            if index in builder.orphans and indicator.level1 == "满意度指标":
+                continue
+            elsewhere.setdefault(squash(indicator.name), set()).add((indicator.level1, indicator.level2))
+    for builder in builders:
+        for index in builder.orphans:
+            indicator = builder.indicators[index]
+            if indicator.level1 != "满意度指标" or any(w in indicator.name for w in _SATISFACTION_WORDS):
+                continue
+            levels = elsewhere.get(squash(indicator.name), set())
+            if len(levels) == 1:
+                level1, level2 = next(iter(levels))
+                if level1 != "满意度指标":
+                    builder.indicators[index] = replace(indicator, level1=level1, level2=level2)
+                    warnings.add(indicator.line, f"{builder.name}: {indicator.name}: row lost its level cells; "
+                                 f"levels {level1} › {level2} taken from the same indicator elsewhere")
+                    continue
+            warnings.add(indicator.line, f"{builder.name}: {indicator.name}: row lost its level cells; "
+                         f"levels carried down as {indicator.level1} › {indicator.level2}")
+
+
 class Warnings(list[ParseWarning]):
     """The warnings of one document, in line order."""
 
     def add(self, line: int, message: str) -> None:
         self.append(ParseWarning(line, message))
+
+
+@dataclass(frozen=True, slots=True)
+class RowIndicator:
+    """One indicator found in a table row: the labels before it, its name and its value cells."""
+
+    labels: list[str]
+    name: str | None
+    values: list[Cell]
+    name_column: int
+
+
+def indicators_in_row(cells: list[Cell], value_columns: int) -> list[RowIndicator]:
+    """Indicators of a row read by content: [labels] name value… — repeated when a row was flattened.
+
+    Labels-only rows (a level heading with no name) come back with ``name`` None so that the caller
+    can still carry the levels down.
+    """
+    found: list[RowIndicator] = []
+    index = 0
+    while index < len(cells):
+        texts = [cell.text for cell in cells[index:]]
+        labels, offset = split_labels(texts)
+        if offset >= len(texts):
+            found.append(RowIndicator(labels, None, [], -1))
+            break
+        name_cell = cells[index + offset]
+        values: list[Cell] = []
+        position = index + offset + 1
+        while position < len(cells) and len(values) < value_columns:
+            label = canonical(cells[position].text)
+            if label is not None and label.exact:
+                break
+            values.append(cells[position])
+            position += 1
+        found.append(RowIndicator(labels, name_cell.text, values, name_cell.column))
+        index = position
+    return found
+
+
+def assign_values(row: RowIndicator, kinds: list[str], offsets: list[int]) -> dict[str, str | None]:
+    """Map a row's value cells to "period" / "annual" by order, or by column offset when some are missing."""
+    result: dict[str, str | None] = dict.fromkeys(("period", "annual"))
+    if len(row.values) >= len(kinds):
+        for kind, cell in zip(kinds, row.values, strict=False):
+            result[kind] = cell.text
+        return result
+    used: set[str] = set()
+    for position, cell in enumerate(row.values):
+        offset = cell.column - row.name_column
+        kind = next((k for k, o in zip(kinds, offsets, strict=True) if o == offset and k not in used), None)
+        if kind is None:
+            kind = next((k for k in kinds[position:] if k not in used), None)
+        if kind is not None:
+            result[kind] = cell.text
+            used.add(kind)
+    return result
+
+
+def value_kinds(header: list[Cell], name_column: int) -> tuple[list[str], list[int]]:
+    """The value columns a header names after its 三级指标 column: kinds and offsets from the name."""
+    kinds: list[str] = []
+    offsets: list[int] = []
+    for cell in header:
+        if cell.column <= name_column:
+            continue
+        text = squash(cell.text)
+        if "周期" in text or "中期" in text:
+            kinds.append("period")
+        elif "指标值" in text or "年度" in text or text.endswith("值"):
+            kinds.append("annual")
+        else:
+            continue
+        offsets.append(cell.column - name_column)
+    return (kinds or ["annual"]), (offsets or [1])
