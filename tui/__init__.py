@@ -1,0 +1,1 @@
+"""zhibiao's interface: the command line and the review app (Textual)."""

@@ -1,0 +1,165 @@
+"""The zhibiao command line: parse, import (and the review app's commands as they arrive)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from store.importer import ImportResult, import_paths
+from store.model import Document
+from store.readers import ReadError, read_path
+from store.workspace import Workspace, WorkspaceError
+
+DEFAULT_DB = "zhibiao.db"
+_PROGRESS_FROM = 10
+
+
+def _consoles() -> tuple[Console, Console]:
+    return (Console(markup=False, highlight=False, soft_wrap=True),
+            Console(stderr=True, markup=False, highlight=False, soft_wrap=True))
+
+
+def _error(console: Console, where: str, message: str) -> None:
+    console.print(Text.assemble(("zhibiao: ", "bold red"), f"{where}: {message}"))
+
+
+def _document_text(document: Document) -> Text:
+    """A readable view of one parsed document (all document text literal)."""
+    text = Text()
+    text.append(f"{document.source}", style="bold")
+    text.append(f"  {document.region or '?'} · {document.department or '?'} · {document.year or '?'}"
+                f" · {document.layout}\n")
+    for record in document.records:
+        kind = "部门整体" if record.kind == "department" else "项目"
+        amount = f"{record.amount_wan:,.2f} 万元" if record.amount_wan is not None else "amount ?"
+        text.append(f"\n{kind} ", style="cyan")
+        text.append(record.name, style="bold")
+        text.append(f"  ({record.unit or '-'}, {amount}")
+        text.append(f", {record.code}" if record.code else "")
+        text.append(f", line {record.line})\n")
+        for indicator in record.indicators:
+            text.append(f"  {indicator.level1 or '?'} › {indicator.level2 or '?'} › ", style="dim")
+            text.append(indicator.name)
+            text.append(f"   {indicator.period_value or '—'} | {indicator.annual_value or '—'}\n", style="green")
+    if document.warnings:
+        text.append(f"\n{len(document.warnings)} warnings\n", style="yellow")
+        for warning in document.warnings:
+            text.append(f"  line {warning.line}: {warning.message}\n", style="yellow")
+    return text
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    out, err = _consoles()
+    documents: list[Document] = []
+    failed = False
+    for name in args.files:
+        path = Path(name)
+        try:
+            documents.append(read_path(path))
+        except ReadError as exc:
+            _error(err, str(path), str(exc))
+            failed = True
+    if args.json:
+        payload = [d.as_json() for d in documents]
+        data = payload[0] if len(args.files) == 1 and payload else payload
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    else:
+        for document in documents:
+            out.print(_document_text(document))
+    return 1 if failed else 0
+
+
+def _result_line(result: ImportResult) -> Text:
+    name = Path(result.path).name
+    if result.outcome == "failed":
+        return Text.assemble((f"✗ {name}", "red"), f"  {result.error}")
+    line = Text()
+    line.append(f"{'·' if result.outcome == 'unchanged' else '✓'} {name}",
+                style="dim" if result.outcome == "unchanged" else "green")
+    if result.outcome == "unchanged":
+        line.append("  unchanged (already imported)", style="dim")
+        return line
+    line.append(f"  {result.region or '?'} · {result.department or '?'} · {result.year or '?'} · {result.layout}"
+                f" · {result.records} records · {result.indicators} indicators · {len(result.warnings)} warnings")
+    if result.outcome == "replaced":
+        line.append("  (replaced an earlier version)", style="yellow")
+    return line
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    out, err = _consoles()
+    try:
+        workspace = Workspace(Path(args.db))
+    except WorkspaceError as exc:
+        _error(err, args.db, str(exc).removeprefix(f"{args.db}: "))
+        return 2
+    paths = [Path(p) for p in args.paths]
+    with workspace, Progress(
+        TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.fields[current]}"), console=err, transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("import", total=None, current="")
+
+        def advance(done: int, total: int, result: ImportResult) -> None:
+            if total >= _PROGRESS_FROM:
+                progress.update(task, completed=done, total=total, current=Path(result.path).name)
+
+        results = import_paths(workspace, paths, progress=advance, workers=args.workers)
+        counts = workspace.counts()
+    failed = [r for r in results if r.outcome == "failed"]
+    for result in results:
+        if result.outcome == "failed":
+            _error(err, result.path, result.error or "failed")
+            continue
+        out.print(_result_line(result))
+        if not args.quiet:
+            for warning in result.warnings:
+                out.print(Text(f"    line {warning.line}: {warning.message}", style="yellow"))
+    imported = sum(1 for r in results if r.outcome in ("added", "replaced"))
+    unchanged = sum(1 for r in results if r.outcome == "unchanged")
+    indicators = sum(r.indicators for r in results if r.outcome in ("added", "replaced"))
+    out.print(Text(
+        f"total: {imported} imported ({indicators} indicators), {unchanged} unchanged, {len(failed)} failed;"
+        f" workspace {args.db}: {counts['documents']} documents, {counts['records']} records,"
+        f" {counts['indicators']} indicators, {counts['regional_indicators']} regional indicators",
+        style="bold",
+    ))
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zhibiao",
+        description="Read budget performance target tables (预算绩效目标表), map indicators across regions.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="print the normalized records of documents (no workspace)")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="print the record JSON (a list for several files)")
+    parse.set_defaults(run=cmd_parse)
+
+    imp = commands.add_parser("import", help="parse documents (files or folders) and store them in a workspace")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    imp.add_argument("-q", "--quiet", action="store_true", help="summary lines only, no warnings")
+    imp.add_argument("--workers", type=int, default=None, help="parser processes (default: cores, max 4)")
+    imp.set_defaults(run=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
