@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from store.model import Document
+from store.model import Document, ParseWarning
 from store.readers import approval, deptproject, markdown, packed, sidebyside
 from store.readers.common import ReadError
 from store.text import DecodeError, decode
@@ -29,8 +30,38 @@ def read_text(text: str, source: str) -> Document:
         raise ReadError("empty document")
     for reader in READERS:
         if reader.detect(text):
-            return reader.read(text, source)
+            return _checked(reader.read(text, source), text)
     raise ReadError("no known layout (not a 预算绩效目标表 this version reads)")
+
+
+def _cut_mid_row(text: str) -> bool:
+    """Whether the file stops inside a table row: no final newline and fewer cells than the rows before."""
+    if text.endswith("\n"):
+        return False
+    lines = text.split("\n")
+    separator = "\t" if "\t" in lines[-1] else "|" if lines[-1].lstrip().startswith("|") else None
+    if separator is None or set(lines[-1].strip()) <= set("|-: "):
+        return False
+    before = [line.count(separator) for line in lines[-8:-1] if separator in line]
+    return bool(before) and lines[-1].count(separator) < max(before) - 1
+
+
+def _checked(document: Document, text: str) -> Document:
+    """Add the warnings every layout shares: indicators without any value, a file cut off mid-row."""
+    warnings = list(document.warnings)
+    warned_lines = {w.line for w in warnings}
+    for record in document.records:
+        for indicator in record.indicators:
+            if indicator.period_value is None and indicator.annual_value is None and (
+                indicator.line not in warned_lines and "不适用" not in indicator.name
+            ):
+                warnings.append(ParseWarning(indicator.line, f"{record.name}: {indicator.name}: no target value"))
+    if _cut_mid_row(text):
+        line = text.count("\n") + 1
+        warnings.append(ParseWarning(line, "document ends in the middle of a table row (cut off?)"))
+    if len(warnings) == len(document.warnings):
+        return document
+    return replace(document, warnings=tuple(sorted(warnings, key=lambda w: w.line)))
 
 
 def read_bytes(data: bytes, source: str) -> Document:

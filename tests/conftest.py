@@ -1,0 +1,57 @@
+"""Shared fixtures: the seed documents, their hand-checked records, and a comparison like the scorecard's."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "fixtures" / "seeds"
+EDGE = ROOT / "fixtures" / "edge"
+GOLD = Path(__file__).resolve().parent / "gold"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+FIELDS = ("level1", "level2", "name", "period_value", "annual_value")
+
+
+def norm(value: object) -> str | None:
+    """The scorecard's comparison: NFKC, no whitespace, >= as ≥, no 指标N: prefix or trailing 。；;,，."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).replace(">=", "≥").replace("<=", "≤")
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^指标\d+[:：]", "", text)
+    return text.rstrip("。;；,，") or None
+
+
+def seed_paths() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))
+
+
+def gold_for(stem: str) -> dict:
+    return json.loads((GOLD / "parse" / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def comparable(document: dict) -> list[tuple]:
+    """Records and indicators as tuples of normalised fields, in document order."""
+    rows = []
+    for record in document["records"]:
+        amount = record.get("amount_wan")
+        rows.append((
+            "record", norm(record["kind"]), norm(record["name"]), norm(record.get("unit")),
+            None if amount is None else round(float(amount), 2),
+        ))
+        for indicator in record["indicators"]:
+            rows.append(("indicator", *(norm(indicator.get(f)) for f in FIELDS)))
+    return rows
+
+
+@pytest.fixture
+def workspace_path(tmp_path: Path) -> Path:
+    return tmp_path / "review.db"
