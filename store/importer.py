@@ -8,12 +8,12 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from store.model import Document, ParseWarning
 from store.readers import ReadError, read_bytes
-from store.workspace import Workspace
+from store.workspace import PreparedDocument, Workspace, prepare
 
 _BATCH_INDICATORS = 50_000
 
@@ -33,10 +33,18 @@ class ImportResult:
     warnings: tuple[ParseWarning, ...] = ()
     error: str | None = None
 
-    @classmethod
-    def of(cls, path: str, outcome: str, document: Document) -> ImportResult:
-        return cls(path, outcome, document.layout, document.region, document.department, document.year,
-                   len(document.records), document.indicator_count, document.warnings)
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed file as a worker hands it back: rows to store and the summary to report."""
+
+    prepared: PreparedDocument
+    summary: ImportResult
+
+
+def _summary(path: str, outcome: str, document: Document) -> ImportResult:
+    return ImportResult(path, outcome, document.layout, document.region, document.department, document.year,
+                        len(document.records), document.indicator_count, document.warnings)
 
 
 def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
@@ -59,15 +67,16 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
     return files, errors
 
 
-def _read(path: str) -> tuple[str, str, Document | None, str | None]:
-    """Read and parse one file; runs in a worker process."""
+def _read(path: str) -> tuple[str, str, Parsed | None, str | None]:
+    """Read, parse and prepare one file for storing; runs in a worker process."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return path, "", None, exc.strerror or str(exc)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        return path, digest, read_bytes(data, Path(path).name), None
+        document = read_bytes(data, Path(path).name)
+        return path, digest, Parsed(prepare(document), _summary(path, "parsed", document)), None
     except ReadError as exc:
         return path, digest, None, str(exc)
     except Exception as exc:  # a reader bug must not stop the other files
@@ -81,14 +90,15 @@ def _hash(path: Path) -> str | None:
         return None
 
 
-def _parsed(files: list[Path], workers: int) -> Iterator[tuple[str, str, Document | None, str | None]]:
+def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, Parsed | None, str | None]]:
+    """Parse files in order, in ``workers`` processes when there are enough files to be worth it."""
     names = [str(f) for f in files]
     if workers <= 1 or len(files) < 8:
         yield from map(_read, names)
         return
-    window = workers * 4
+    window = workers * 48  # enough parsed documents to keep every worker busy while the writer commits
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        in_flight: deque[Future[tuple[str, str, Document | None, str | None]]] = deque()
+        in_flight: deque[Future[tuple[str, str, Parsed | None, str | None]]] = deque()
         for name in names:
             in_flight.append(pool.submit(_read, name))
             if len(in_flight) >= window:
@@ -105,7 +115,11 @@ def import_paths(
     workers: int | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[ImportResult]:
-    """Import files and folders; unchanged files are recognised by hash and not parsed again."""
+    """Import files and folders; unchanged files are recognised by hash and not parsed again.
+
+    Documents are committed in batches, each document whole: a failure while storing rolls back the
+    batch it was in and leaves everything committed before untouched.
+    """
     files, results = collect(paths)
     total = len(files)
     todo: list[Path] = []
@@ -121,7 +135,7 @@ def import_paths(
         else:
             todo.append(file)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    pending: list[tuple[str, str, Document]] = []
+    pending: list[tuple[str, str, Parsed]] = []
     pending_indicators = 0
 
     def flush() -> None:
@@ -129,23 +143,23 @@ def import_paths(
         if not pending:
             return
         with workspace.transaction():
-            outcomes = [workspace.store_document(doc, digest, path) for path, digest, doc in pending]
-        for (path, _digest, doc), outcome in zip(pending, outcomes, strict=True):
-            results.append(ImportResult.of(path, outcome, doc))
+            outcomes = [workspace.store_prepared(parsed.prepared, digest, path) for path, digest, parsed in pending]
+        for (_path, _digest, parsed), outcome in zip(pending, outcomes, strict=True):
+            results.append(replace(parsed.summary, outcome=outcome))
         pending.clear()
         pending_indicators = 0
 
-    for path, digest, document, error in _parsed(todo, workers):
+    for path, digest, parsed, error in parsed_files(todo, workers):
         if cancelled and cancelled():
             break
         done += 1
-        if document is None:
+        if parsed is None:
             result = ImportResult(path, "failed", error=error)
             results.append(result)
         else:
-            pending.append((path, digest, document))
-            pending_indicators += document.indicator_count
-            result = ImportResult.of(path, "parsed", document)
+            pending.append((path, digest, parsed))
+            pending_indicators += parsed.prepared.indicator_count
+            result = parsed.summary
             if pending_indicators >= _BATCH_INDICATORS:
                 flush()
         if progress:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.text import nfkc, squash
 
@@ -77,6 +78,7 @@ def _core(label: str) -> str:
 _CORES = {_core(label): label for label in ALL_LABELS}
 
 
+@lru_cache(maxsize=16384)
 def canonical(raw: str | None) -> Label | None:
     """Read a level label back to its canonical form, or None when the text is not a level label."""
     if not raw:

@@ -47,24 +47,28 @@ def nfkc(text: str) -> str:
 
 
 def strip_html(text: str) -> str:
-    return _HTML_TAG.sub(" ", text)
+    return _HTML_TAG.sub(" ", text) if "<" in text else text
 
 
 def squash(text: str) -> str:
     """Remove all whitespace (OCR puts spaces between CJK characters)."""
-    return _WS.sub("", text)
+    return "".join(text.split())
 
 
 def clean_cell(text: str) -> str:
     """A table cell without HTML tags and surrounding whitespace."""
-    return strip_html(text).strip()
+    return (_HTML_TAG.sub(" ", text) if "<" in text else text).strip()
 
 
 def clean_name(text: str, *, squash_all: bool = False) -> str:
     """An indicator or project name: numbering and trailing 。；; gone, OCR spaces between CJK gone."""
     text = strip_html(text).strip()
-    text = _NUMBERING.sub("", text)
-    text = squash(text) if squash_all else _SPACE_BETWEEN_CJK.sub("", text)
+    if text[:1].isdigit() or text.startswith(("指标", "(", "（")):
+        text = _NUMBERING.sub("", text)
+    if squash_all:
+        text = squash(text)
+    elif " " in text or "\u3000" in text or "\xa0" in text or "\t" in text:
+        text = _SPACE_BETWEEN_CJK.sub("", text)
     return text.strip().rstrip(_TRAILING).strip()
 
 
@@ -81,8 +85,9 @@ def clean_value(text: str | None, *, squash_all: bool = False) -> str | None:
 
 def key_name(name: str) -> str:
     """The identity of an indicator name: NFKC, no whitespace, no numbering or trailing 。；;,，."""
-    text = squash(nfkc(name))
-    text = re.sub(r"^指标\d+[:：]", "", text)
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    if text.startswith("指标"):
+        text = re.sub(r"^指标\d+[:：]", "", text)
     return text.rstrip("。;；,，")
 
 

@@ -60,7 +60,6 @@ CREATE TABLE regional_indicators (
 CREATE TABLE indicators (
     id INTEGER PRIMARY KEY,
     record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     regional_indicator_id INTEGER NOT NULL REFERENCES regional_indicators(id),
     ordinal INTEGER NOT NULL,
     level1 TEXT,
@@ -77,7 +76,6 @@ CREATE TABLE indicators (
 );
 CREATE INDEX indicators_record ON indicators(record_id, ordinal);
 CREATE INDEX indicators_regional ON indicators(regional_indicator_id);
-CREATE INDEX indicators_document ON indicators(document_id);
 CREATE TABLE warnings (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -88,6 +86,7 @@ CREATE INDEX warnings_document ON warnings(document_id);
 """
 
 _RAW_LIMIT = 2000
+_REGION_CACHE = 16
 
 
 class WorkspaceError(Exception):
@@ -119,6 +118,44 @@ class StoredWarning:
 def region_key(document: Document) -> str:
     """The region a document's indicators are reviewed under; unknown regions stay apart per document."""
     return document.region or f"?{document.source}"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A document as rows ready to insert: built in the parser processes, cheap to pickle and store."""
+
+    source: str
+    layout: str
+    region: str
+    department: str | None
+    year: int | None
+    records: list[tuple]
+    indicators: list[tuple]
+    warnings: list[tuple[int, str]]
+    indicator_count: int
+
+
+def prepare(document: Document) -> PreparedDocument:
+    """Flatten a document into insert rows (record ordinal, regional key, level1, level2, name, …)."""
+    records = []
+    indicators = []
+    for record_ordinal, record in enumerate(document.records):
+        records.append((record.kind, record.name, record.unit, record.code, record.amount_wan, record.goal,
+                        record.line))
+        for position, indicator in enumerate(record.indicators):
+            target = indicator.annual_target or indicator.period_target
+            indicators.append((
+                record_ordinal, key_name(indicator.name), indicator.level1, indicator.level2, indicator.name,
+                position, indicator.period_value, indicator.annual_value, indicator.line,
+                indicator.raw[:_RAW_LIMIT],
+                target.kind if target else None, target.operator if target else None,
+                target.number if target else None, target.unit if target else None,
+            ))
+    return PreparedDocument(
+        source=document.source, layout=document.layout, region=region_key(document),
+        department=document.department, year=document.year, records=records, indicators=indicators,
+        warnings=[(w.line, w.message) for w in document.warnings], indicator_count=len(indicators),
+    )
 
 
 def _now() -> str:
@@ -191,16 +228,20 @@ class Workspace:
         return row[0] if row else None
 
     def store_document(self, document: Document, content_hash: str, path: str | None = None) -> str:
-        """Store (or replace) a parsed document; returns "added", "replaced" or "unchanged".
+        """Store (or replace) a parsed document; returns "added", "replaced" or "unchanged"."""
+        return self.store_prepared(prepare(document), content_hash, path)
+
+    def store_prepared(self, prepared: PreparedDocument, content_hash: str, path: str | None = None) -> str:
+        """Store a document prepared by :func:`prepare` (possibly in another process).
 
         Call inside :meth:`transaction` to group several documents; on its own it opens one.
         """
         if not self.connection.in_transaction:
             with self.transaction():
-                return self.store_document(document, content_hash, path)
+                return self.store_prepared(prepared, content_hash, path)
         connection = self.connection
         row = connection.execute(
-            "SELECT id, content_hash FROM documents WHERE name = ?", (document.source,)
+            "SELECT id, content_hash FROM documents WHERE name = ?", (prepared.source,)
         ).fetchone()
         if row and row[1] == content_hash:
             return "unchanged"
@@ -208,61 +249,62 @@ class Workspace:
         if row:
             connection.execute("DELETE FROM documents WHERE id = ?", (row[0],))
             outcome = "replaced"
-        region = region_key(document)
-        cursor = connection.execute(
+        document_id = connection.execute(
             "INSERT INTO documents (name, path, content_hash, layout, region, department, year, imported_at,"
             " record_count, indicator_count, warning_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (document.source, path, content_hash, document.layout, region, document.department, document.year,
-             _now(), len(document.records), document.indicator_count, len(document.warnings)),
-        )
-        document_id = cursor.lastrowid
-        regional = self._regional_ids(region)
-        indicator_rows = []
-        for ordinal, record in enumerate(document.records):
-            record_id = connection.execute(
-                "INSERT INTO records (document_id, ordinal, kind, name, unit, code, amount_wan, goal, line)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (document_id, ordinal, record.kind, record.name, record.unit, record.code, record.amount_wan,
-                 record.goal, record.line),
-            ).lastrowid
-            for position, indicator in enumerate(record.indicators):
-                key = key_name(indicator.name)
-                regional_id = regional.get(key)
-                if regional_id is None:
-                    regional_id = connection.execute(
-                        "INSERT INTO regional_indicators (region, key, name, level1, level2) VALUES (?,?,?,?,?)",
-                        (region, key, indicator.name, indicator.level1, indicator.level2),
-                    ).lastrowid
-                    regional[key] = regional_id
-                target = indicator.annual_target or indicator.period_target
-                indicator_rows.append((
-                    record_id, document_id, regional_id, position, indicator.level1, indicator.level2,
-                    indicator.name, indicator.period_value, indicator.annual_value, indicator.line,
-                    indicator.raw[:_RAW_LIMIT], target.kind if target else None,
-                    target.operator if target else None, target.number if target else None,
-                    target.unit if target else None,
-                ))
+            (prepared.source, path, content_hash, prepared.layout, prepared.region, prepared.department,
+             prepared.year, _now(), len(prepared.records), len(prepared.indicators), len(prepared.warnings)),
+        ).lastrowid
+        first_record = (connection.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
         connection.executemany(
-            "INSERT INTO indicators (record_id, document_id, regional_indicator_id, ordinal, level1, level2,"
-            " name, period_value, annual_value, line, raw, target_kind, operator, number, unit)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO records (id, document_id, ordinal, kind, name, unit, code, amount_wan, goal, line)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(first_record + ordinal, document_id, ordinal, *fields)
+             for ordinal, fields in enumerate(prepared.records)],
+        )
+        regional = self._regional_ids(prepared.region)
+        next_regional = None
+        new_regional = []
+        indicator_rows = []
+        for record_ordinal, key, level1, level2, name, *rest in prepared.indicators:
+            regional_id = regional.get(key)
+            if regional_id is None:
+                if next_regional is None:
+                    next_regional = (connection.execute(
+                        "SELECT max(id) FROM regional_indicators").fetchone()[0] or 0) + 1
+                regional_id = next_regional
+                next_regional += 1
+                regional[key] = regional_id
+                new_regional.append((regional_id, prepared.region, key, name, level1, level2))
+            indicator_rows.append((first_record + record_ordinal, regional_id, level1, level2, name, *rest))
+        connection.executemany(
+            "INSERT INTO regional_indicators (id, region, key, name, level1, level2) VALUES (?,?,?,?,?,?)",
+            new_regional,
+        )
+        connection.executemany(
+            "INSERT INTO indicators (record_id, regional_indicator_id, level1, level2, name, ordinal,"
+            " period_value, annual_value, line, raw, target_kind, operator, number, unit)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             indicator_rows,
         )
         connection.executemany(
             "INSERT INTO warnings (document_id, line, message) VALUES (?,?,?)",
-            [(document_id, warning.line, warning.message) for warning in document.warnings],
+            [(document_id, line, message) for line, message in prepared.warnings],
         )
         if outcome == "replaced":
             self._prune_regional_indicators()
         return outcome
 
     def _regional_ids(self, region: str) -> dict[str, int]:
-        cached = self._regional_cache.get(region)
+        """Regional indicator ids of one region by key; a few regions are kept (imports go region by region)."""
+        cached = self._regional_cache.pop(region, None)
         if cached is None:
             cached = dict(self.connection.execute(
                 "SELECT key, id FROM regional_indicators WHERE region = ?", (region,)
             ).fetchall())
-            self._regional_cache[region] = cached
+        self._regional_cache[region] = cached
+        while len(self._regional_cache) > _REGION_CACHE:
+            self._regional_cache.pop(next(iter(self._regional_cache)))
         return cached
 
     def _prune_regional_indicators(self) -> None:

@@ -76,16 +76,16 @@ def test_a_failure_while_storing_leaves_the_workspace_as_it_was(
 ) -> None:
     assert main(["import", str(SEEDS / "000_1dc01b27c551b5e1.txt"), "--db", str(workspace_path), "-q"]) == 0
     before = _snapshot(workspace_path)
-    original = Workspace.store_document
+    original = Workspace.store_prepared
     calls = {"n": 0}
 
-    def failing(self, document, content_hash, path=None):
+    def failing(self, prepared, content_hash, path=None):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return original(self, document, content_hash, path)
+        return original(self, prepared, content_hash, path)
 
-    monkeypatch.setattr(Workspace, "store_document", failing)
+    monkeypatch.setattr(Workspace, "store_prepared", failing)
     with Workspace(workspace_path) as workspace, pytest.raises(RuntimeError):
         importer.import_paths(workspace, [SEEDS], workers=1)
     assert _snapshot(workspace_path) == before

@@ -105,6 +105,9 @@ def _row(cells: list[str], columns: _Columns) -> tuple[list[str], str | None, st
         # a department framework's own level-2 label, in the 二级指标 column
         labels = [*labels, rest[0].text]
         rest = rest[1:]
+    if not rest and labels and value is not None and front[len(labels) - 1].column >= columns.name + min(shift, 0):
+        # a name that is also a level word (可持续性) sitting in the 三级指标 column
+        return labels[:-1], front[len(labels) - 1].text, value, False
     if not rest:
         return labels, None, value, False
     name = rest[0].text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from store.levels import LevelTracker, canonical
+from store.levels import DEPARTMENT_LEVEL1, LevelTracker, canonical
 from store.model import Indicator, ParseWarning, Record
 from store.targets import parse_target
 from store.text import clean_cell, clean_name, clean_value, nfkc, squash
@@ -23,7 +23,7 @@ class Cell:
 
 def cells_of(line: str, separator: str = "\t") -> list[Cell]:
     """Non-empty cells of a table row, each with the column it sits in."""
-    return [Cell(i, clean_cell(part)) for i, part in enumerate(line.split(separator)) if clean_cell(part)]
+    return [Cell(i, text) for i, part in enumerate(line.split(separator)) if (text := clean_cell(part))]
 
 
 def raw_cells(line: str, separator: str = "\t") -> list[str]:
@@ -58,9 +58,15 @@ def split_labels(texts: list[str], max_labels: int = 2) -> tuple[list[str], int]
     index = 0
     while index < len(texts) and len(labels) < max_labels:
         label = canonical(texts[index])
-        if label is None:
-            break
         following = texts[index + 1] if index + 1 < len(texts) else None
+        if label is None:
+            previous = canonical(labels[-1]) if labels else None
+            if (len(labels) == 1 and previous is not None and previous.text in DEPARTMENT_LEVEL1
+                    and following is not None and not value_like(following)):
+                # department frameworks write their own level-2 labels ("重点工作履行情况")
+                labels.append(texts[index])
+                index += 1
+            break
         if not label.exact and (following is None or value_like(following)):
             break
         if labels:
@@ -198,6 +204,17 @@ def indicators_in_row(cells: list[Cell], value_columns: int) -> list[RowIndicato
         if offset >= len(texts):
             found.append(RowIndicator(labels, None, [], -1))
             break
+        rest = []
+        for cell in cells[index + offset:]:
+            label = canonical(cell.text)
+            if label is not None and label.exact:
+                break
+            rest.append(cell)
+        if (len(labels) < 2 and len(rest) == value_columns + 2 and not value_like(rest[0].text)
+                and not value_like(rest[1].text)):
+            # an unknown level-2 label before the name ("整体工作完成情况 | 工作完成及时率 | =100% | =100%")
+            labels = [*labels, rest[0].text]
+            offset += 1
         name_cell = cells[index + offset]
         values: list[Cell] = []
         position = index + offset + 1

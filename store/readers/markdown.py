@@ -41,7 +41,7 @@ def _cells(line: str) -> list[Cell]:
         body = body[1:]
     if body.endswith("|"):
         body = body[:-1]
-    return [Cell(i, clean_cell(part)) for i, part in enumerate(body.split("|")) if clean_cell(part)]
+    return [Cell(i, text) for i, part in enumerate(body.split("|")) if (text := clean_cell(part))]
 
 
 def detect(text: str) -> bool:

@@ -66,6 +66,8 @@ class _Item:
 
 def _value(text: str) -> str | None:
     """Trim separators and a stray OCR digit ("…完成。 4") from a value span."""
+    if "。" not in text:
+        return text.strip(_SEP + ",，") or None
     parts = [part for part in re.split(r"。", text) if part.strip(_SEP + ",，")]
     while len(parts) > 1 and re.fullmatch(r"\d{1,2}", parts[-1].strip(_SEP)):
         parts.pop()
@@ -75,6 +77,8 @@ def _value(text: str) -> str | None:
 
 def _implausible(value: str, name: str) -> bool:
     """OCR misreads of a number: a leading zero ("≥05%") or a 率 above 200% ("205%")."""
+    if "0" not in value:
+        return False
     if re.search(r"(?<![\d.])0\d", value):
         return True
     match = re.fullmatch(r"[≥≤<>=]?(\d+(?:\.\d+)?)%", value)

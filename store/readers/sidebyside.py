@@ -73,10 +73,10 @@ def _number_after(texts: list[str], label: str) -> float | None:
     return None
 
 
-def _split_row(tokens: list[str], left_names: set[str]) -> tuple[list[str], str | None, str | None,
-                                                                  str | None, str | None]:
+def _split_row(tokens: list[str], split: tuple[list[str], int], left_names: set[str]
+               ) -> tuple[list[str], str | None, str | None, str | None, str | None]:
     """(left labels, left name, left value, right name, right value) of one indicator row."""
-    labels, index = split_labels(tokens)
+    labels, index = split
     if index >= len(tokens):
         return labels, None, None, None, None
     name = tokens[index]
@@ -105,16 +105,18 @@ def _finish(block: _Block, warnings: Warnings) -> RecordBuilder:
     builder = RecordBuilder(kind="project", name=block.name or "", line=block.line, unit=block.unit,
                             amount_wan=block.amount if block.amount is not None else block.period_amount,
                             goal=block.goal)
-    tokens_of = [(line, [t for t in texts if squash(t) != "绩效指标"], raw) for line, texts, raw in block.rows]
+    rows = []
     left_names: set[str] = set()
-    for _line, tokens, _raw in tokens_of:
-        _labels, index = split_labels(tokens)
-        if index < len(tokens):
-            left_names.add(squash(tokens[index]))
+    for line, texts, raw in block.rows:
+        tokens = [t for t in texts if t != "绩效指标"]
+        split = split_labels(tokens)
+        if split[1] < len(tokens):
+            left_names.add(squash(tokens[split[1]]))
+        rows.append((line, tokens, raw, split))
     lefts: list[_Left] = []
     annual: dict[str, list[str | None]] = {}
-    for line, tokens, raw in tokens_of:
-        labels, name, value, right_name, right_value = _split_row(tokens, left_names)
+    for line, tokens, raw, split in rows:
+        labels, name, value, right_name, right_value = _split_row(tokens, split, left_names)
         if name is None:
             lefts.append(_Left(line, labels, "", None, raw))
             continue
@@ -166,7 +168,9 @@ def read(text: str, source: str) -> Document:
             continue
         if block is None:
             continue
-        if first.startswith("主管部门"):
+        if in_table:
+            block.rows.append((number, texts, line))
+        elif first.startswith("主管部门"):
             department = _after(texts, "主管部门")
             block.department = strip_org_code(department) if department else None
             unit = _after(texts, "实施单位")
@@ -181,8 +185,6 @@ def read(text: str, source: str) -> Document:
             expect_goal = False
         elif _is_indicator_header(texts):
             in_table = True
-        elif in_table:
-            block.rows.append((number, [c.text for c in cells_of(line)], line))
     if not blocks:
         raise ReadError("no 项目名称 block found")
     builders = []
