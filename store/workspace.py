@@ -68,11 +68,7 @@ CREATE TABLE indicators (
     period_value TEXT,
     annual_value TEXT,
     line INTEGER,
-    raw TEXT,
-    target_kind TEXT,
-    operator TEXT,
-    number REAL,
-    unit TEXT
+    raw TEXT
 );
 CREATE INDEX indicators_record ON indicators(record_id, ordinal);
 CREATE INDEX indicators_regional ON indicators(regional_indicator_id);
@@ -136,20 +132,20 @@ class PreparedDocument:
 
 
 def prepare(document: Document) -> PreparedDocument:
-    """Flatten a document into insert rows (record ordinal, regional key, level1, level2, name, …)."""
+    """Flatten a document into insert rows (record ordinal, regional key, level1, level2, name, …).
+
+    Parsed targets are not stored: they are derived from the value text when needed (parse_target).
+    """
     records = []
     indicators = []
     for record_ordinal, record in enumerate(document.records):
         records.append((record.kind, record.name, record.unit, record.code, record.amount_wan, record.goal,
                         record.line))
         for position, indicator in enumerate(record.indicators):
-            target = indicator.annual_target or indicator.period_target
             indicators.append((
                 record_ordinal, key_name(indicator.name), indicator.level1, indicator.level2, indicator.name,
                 position, indicator.period_value, indicator.annual_value, indicator.line,
                 indicator.raw[:_RAW_LIMIT],
-                target.kind if target else None, target.operator if target else None,
-                target.number if target else None, target.unit if target else None,
             ))
     return PreparedDocument(
         source=document.source, layout=document.layout, region=region_key(document),
@@ -283,8 +279,7 @@ class Workspace:
         )
         connection.executemany(
             "INSERT INTO indicators (record_id, regional_indicator_id, level1, level2, name, ordinal,"
-            " period_value, annual_value, line, raw, target_kind, operator, number, unit)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " period_value, annual_value, line, raw) VALUES (?,?,?,?,?,?,?,?,?,?)",
             indicator_rows,
         )
         connection.executemany(

@@ -134,7 +134,6 @@ def read(text: str, source: str) -> Document:
                     builder = None
             continue
         cells = raw_cells(line)
-        texts = [squash(c) for c in cells]
         nonempty = [c for c in cells if c]
         if not nonempty:
             continue
@@ -151,7 +150,7 @@ def read(text: str, source: str) -> Document:
             continue
         if builder is None:
             continue
-        if _is_header(texts):
+        if "三级指标" in line and _is_header(texts := [squash(c) for c in cells]):
             columns = _Columns(texts)
             in_tasks = False
             continue

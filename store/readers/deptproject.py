@@ -95,7 +95,7 @@ def read(text: str, source: str) -> Document:
             continue
         if builder is None:
             continue
-        if _header(cells):
+        if "三级指标" in line and _header(cells):
             name_column = next(c.column for c in cells if squash(c.text) == "三级指标")
             kinds, offsets = value_kinds(cells, name_column)
             in_table = True
