@@ -78,7 +78,8 @@ def read(text: str, source: str) -> Document:
         cells = _cells(line)
         if not cells:
             continue
-        texts = [squash(c.text) for c in cells] if ("项目编码" in line or "申报单位" in line or "三级指标" in line) else []
+        header_like = "项目编码" in line or "申报单位" in line or "三级指标" in line
+        texts = [squash(c.text) for c in cells] if header_like else []
         if "项目编码" in texts or "申报单位" in texts:
             columns = {
                 "code": _column(cells, "项目编码"),
