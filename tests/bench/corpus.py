@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 from store.levels import DEPARTMENT_LEVEL1, canonical  # noqa: E402
 from store.readers import read_path  # noqa: E402
 
-PROVINCES = "广东 安徽 辽宁 湖南 湖北 江西 四川 河南 河北 山东 浙江 福建 广西 云南 贵州 陕西 甘肃 吉林".split()  # noqa: SIM905
 SYLLABLES = list("安宝北昌城川丹德东丰福阜广海汉和河华淮黄惠吉嘉江金锦京景开兰乐丽连临柳龙隆鹿茂梅明南宁平"
                  "埔齐青清庆泉仁容汝瑞山韶邵深沈寿双顺松泰潭天通桐万威文武西溪湘祥新信兴宿阳宜益英永玉元"
                  "云湛长肇镇中舟珠株遵")
