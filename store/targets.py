@@ -70,6 +70,8 @@ def _unit_at(text: str) -> tuple[str | None, float, int]:
 
 
 def _kind_of(unit: str | None) -> str:
+    if unit is None:
+        return "number"
     if unit in ("%", "‰"):
         return "percent"
     if unit and unit.startswith("元"):

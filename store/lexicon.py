@@ -1,0 +1,114 @@
+"""The domain lexicon: synonym groups, contrast terms and generic words (data in store/data/lexicon.toml,
+extendable by a user's TOML file with the same tables)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be read."""
+
+
+@dataclass
+class Lexicon:
+    """Synonyms (term -> canonical form), contrast qualifiers and action groups, generic words."""
+
+    synonyms: dict[str, str] = field(default_factory=dict)
+    qualifiers: list[str] = field(default_factory=list)
+    populations: list[str] = field(default_factory=list)
+    actions: dict[str, int] = field(default_factory=dict)
+    generic: set[str] = field(default_factory=set)
+
+    @classmethod
+    def shipped(cls) -> Lexicon:
+        text = resources.files("store").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+        lexicon = cls()
+        lexicon.extend(tomllib.loads(text), "the shipped lexicon")
+        return lexicon
+
+    @classmethod
+    def load(cls, user_file: Path | None = None) -> Lexicon:
+        lexicon = cls.shipped()
+        if user_file is not None:
+            try:
+                data = tomllib.loads(user_file.read_text(encoding="utf-8"))
+            except FileNotFoundError as exc:
+                raise LexiconError(f"{user_file}: no such file") from exc
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise LexiconError(f"{user_file}: not a TOML lexicon ({exc})") from exc
+            lexicon.extend(data, str(user_file))
+        return lexicon
+
+    def extend(self, data: dict, where: str) -> None:
+        try:
+            groups = data.get("synonyms", {}).get("groups", [])
+            qualifiers = data.get("contrast", {}).get("qualifiers", [])
+            populations = data.get("contrast", {}).get("populations", [])
+            actions = data.get("contrast", {}).get("actions", [])
+            generic = data.get("generic", {}).get("terms", [])
+            if not all(isinstance(g, list) and all(isinstance(t, str) for t in g) for g in groups):
+                raise TypeError("synonyms.groups must be lists of strings")
+            if not all(isinstance(q, str) for q in qualifiers):
+                raise TypeError("contrast.qualifiers must be strings")
+            if not all(isinstance(g, list) for g in actions):
+                raise TypeError("contrast.actions must be lists of strings")
+        except (AttributeError, TypeError) as exc:
+            raise LexiconError(f"{where}: {exc}") from exc
+        for group in groups:
+            terms = [t for t in group if t]
+            if len(terms) < 2:
+                continue
+            canonical = self.synonyms.get(terms[0], terms[0])
+            for term in terms:
+                self.synonyms[term] = canonical
+        self.qualifiers.extend(q for q in qualifiers if q not in self.qualifiers)
+        self.populations.extend(p for p in populations if p not in self.populations)
+        base = max(self.actions.values(), default=-1) + 1
+        for offset, group in enumerate(actions):
+            for term in group:
+                self.actions.setdefault(term, base + offset)
+        self.generic.update(generic)
+        self.__dict__.pop("_synonym_pattern", None)
+        self.__dict__.pop("_action_pattern", None)
+
+    @cached_property
+    def _synonym_pattern(self) -> re.Pattern[str] | None:
+        terms = sorted((t for t, c in self.synonyms.items() if t != c or len(t) > 0), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+    @cached_property
+    def _action_pattern(self) -> re.Pattern[str] | None:
+        terms = sorted(self.actions, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+    def canonicalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Rewrite synonyms to their canonical form; also return the (term, canonical) rewrites made."""
+        pattern = self._synonym_pattern
+        if pattern is None:
+            return text, []
+        used: list[tuple[str, str]] = []
+
+        def swap(match: re.Match[str]) -> str:
+            term = match.group(0)
+            canonical = self.synonyms[term]
+            if canonical != term:
+                used.append((term, canonical))
+            return canonical
+
+        return pattern.sub(swap, text), used
+
+    def action_groups(self, text: str) -> set[int]:
+        pattern = self._action_pattern
+        return {self.actions[m.group(0)] for m in pattern.finditer(text)} if pattern else set()
+
+    def qualifiers_in(self, text: str) -> set[str]:
+        return {q for q in self.qualifiers if q in text}
+
+    def populations_in(self, text: str) -> set[str]:
+        return {p for p in self.populations if p in text}

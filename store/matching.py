@@ -1,0 +1,473 @@
+"""Cross-region match suggestions: which regional indicators of other regions mean the same thing.
+
+The work happens once per globally distinct name (regions share most names):
+
+1. every name is normalized (numbering, unit parentheticals, quotes, punctuation and generic scope
+   prefixes such as "城乡居民医保市级财政补助项目…" split off) and rewritten through the synonym lexicon;
+2. candidates come from an inverted index of the informative character bigrams of those canonical
+   names (a sparse TF-IDF product, chunked), never from comparing everything with everything;
+3. the shortlist is re-ranked with rapidfuzz scorers plus domain parts — synonyms, level 1/2 agreement,
+   target kind, contrast terms (新增 / 市级 / 上解 …) — each part kept for the explanation;
+4. for one regional indicator, candidate names expand to the regional indicators of *other* regions
+   that carry them, plus the members of approved concepts (aliases), minus rejected pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy import sparse
+
+from store.levels import PROJECT_LEVEL1
+from store.lexicon import Lexicon
+from store.text import nfkc
+
+_UNIT_PAREN = re.compile(r"[（(]\s*([^()（）]{1,10}?)\s*[)）]\s*$")
+_UNIT_TEXT = re.compile(r"^(?:%|‰|[万亿千百]?[元人次户个家件天月年日时分秒名项篇份套类册条张台辆床]|人次|小时|分钟|"
+                        r"平方米|公里|[元人次]/[人次年月户]|元/人/年|万人次)+$")
+_QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{1,14})[”\"」』’']")
+_NUMBERING = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d{1,3}\s*[、.．]\s*)")
+_PUNCT = re.compile(r"[^\w%‰]+")
+_KEEP_AFTER_PROJECT = ("成本", "总成本", "投入", "验收", "完成", "实施", "资金", "支出", "预算", "进度", "合同",
+                       "启动", "运行", "建设", "管理", "绩效")
+_NAME_KIND = (
+    ("money", ("费", "成本", "金额", "资金额", "元", "补助标准", "投入")),
+    ("percent", ("率", "比例", "比率", "占比", "比重", "覆盖面")),
+    ("count", ("人次", "人数", "次数", "个数", "家数", "数量", "件数", "份数", "天数", "场次")),
+    ("time", ("时间", "时限", "时长", "天数", "周期")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A name read for matching: its core (what is measured), and what was split off."""
+
+    name: str
+    core: str  # NFKC, no numbering, unit, scope, quotes or punctuation
+    canonical: str  # core with synonyms rewritten
+    unit: str | None
+    scope: str | None
+    quoted: tuple[str, ...]
+    rewrites: tuple[tuple[str, str], ...]
+    qualifiers: frozenset[str]
+    populations: frozenset[str]
+    actions: frozenset[int]
+    name_kind: str | None
+
+
+def normalize(name: str, lexicon: Lexicon) -> Normalized:
+    """Split a regional name into scope, core and unit, and rewrite the core through the lexicon."""
+    text = "".join(nfkc(name).split())
+    text = _NUMBERING.sub("", text).rstrip("。;；,，")
+    unit = None
+    while True:
+        match = _UNIT_PAREN.search(text)
+        if not match or not _UNIT_TEXT.match(match.group(1)):
+            break
+        unit = match.group(1) if unit is None else f"{match.group(1)}{unit}"
+        text = text[: match.start()]
+    quoted = tuple(dict.fromkeys(m.group(1) for m in _QUOTED.finditer(text)))
+    text = _PUNCT.sub("", text.replace("_", ""))
+    scope = None
+    index = text.find("项目")
+    if index >= 4 and len(text) - index - 2 >= 3:
+        rest = text[index + 2:]
+        scope = text[: index + 2]
+        text = f"项目{rest}" if rest.startswith(_KEEP_AFTER_PROJECT) else rest
+    canonical, rewrites = lexicon.canonicalize(text)
+    name_kind = None
+    for kind, heads in _NAME_KIND:
+        if any(text.endswith(head) for head in heads):
+            name_kind = kind
+            break
+    if unit and name_kind is None:
+        name_kind = "percent" if "%" in unit else "money" if "元" in unit else "count"
+    return Normalized(
+        name=name, core=text, canonical=canonical or text, unit=unit, scope=scope, quoted=quoted,
+        rewrites=tuple(rewrites), qualifiers=frozenset(lexicon.qualifiers_in(text)),
+        populations=frozenset(lexicon.populations_in(text)),
+        actions=frozenset(lexicon.action_groups(text)), name_kind=name_kind,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RegionalIndicator:
+    """What the matcher needs to know of one regional indicator."""
+
+    id: int
+    region: str
+    name: str
+    level1: str | None
+    level2: str | None
+    target_kind: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One contribution to a candidate's score, for the explanation."""
+
+    label: str
+    value: float
+
+    def __str__(self) -> str:
+        if self.label.startswith("string") or "×" in self.label:
+            if "×" in self.label:
+                return self.label
+            return f"{self.label} {self.value:.2f}"
+        sign = "+" if self.value >= 0 else "−"
+        return f"{self.label} {sign}{abs(self.value):.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A suggested counterpart with its score and the parts that make it up."""
+
+    regional_indicator: RegionalIndicator
+    score: float
+    parts: tuple[Part, ...]
+    via: str | None = None  # the approved alias the match came through
+
+    @property
+    def explanation(self) -> str:
+        text = " · ".join(str(part) for part in self.parts)
+        return f"{text} · alias of approved {self.via}" if self.via else text
+
+
+@dataclass
+class Decisions:
+    """What reviewers decided, as the matcher uses it: concept membership and rejected pairs."""
+
+    concept_of: dict[int, int] = field(default_factory=dict)
+    concept_names: dict[int, str] = field(default_factory=dict)
+    rejected: set[tuple[int, int]] = field(default_factory=set)
+
+    def is_rejected(self, a: int, b: int) -> bool:
+        return (min(a, b), max(a, b)) in self.rejected
+
+    def members(self) -> dict[int, list[int]]:
+        grouped: dict[int, list[int]] = {}
+        for ri, concept in self.concept_of.items():
+            grouped.setdefault(concept, []).append(ri)
+        return grouped
+
+
+# weights of the parts; the string part is a similarity, the others are bonuses and penalties
+W_STRING = 0.62
+W_IDF = 0.38
+SAME_LEVEL2 = 0.05
+SAME_LEVEL1 = 0.02
+OTHER_LEVEL1 = -0.03
+SAME_KIND = 0.03
+OTHER_KIND = -0.08
+POPULATION = -0.08
+# contrasts multiply the score: a qualifier or an action that differs makes it a different indicator
+QUALIFIER = 0.4
+ACTION = 0.4
+QUOTED = 0.55
+SUBJECT = 0.5
+ALIAS_DISCOUNT = 0.02
+MIN_SCORE = 0.2  # below this nothing is suggested
+MIN_CONTRASTED = 0.3  # a candidate that a contrast term marks as different needs stronger evidence
+_KIND_CONFLICTS = {frozenset(("percent", "money")), frozenset(("percent", "count")), frozenset(("money", "count")),
+                   frozenset(("percent", "time")), frozenset(("money", "time"))}
+
+
+def _bigrams(text: str) -> list[str]:
+    if len(text) < 2:
+        return [text] if text else []
+    return [text[i: i + 2] for i in range(len(text) - 1)]
+
+
+class NameIndex:
+    """Distinct canonical names with IDF-weighted bigram vectors, for candidate generation and scoring."""
+
+    def __init__(self, names: Sequence[Normalized], *, informative: int = 40) -> None:
+        self.names = list(names)
+        self.position = {n.canonical: i for i, n in enumerate(self.names)}
+        grams = [set(_bigrams(n.canonical)) for n in self.names]
+        df = Counter(g for gs in grams for g in gs)
+        total = max(len(self.names), 1)
+        self.idf = {g: math.log((total + 1) / (c + 0.5)) for g, c in df.items()}
+        vocabulary = {g: i for i, g in enumerate(df)}
+        rows, cols, values = [], [], []
+        inf_rows, inf_cols, inf_values = [], [], []
+        for row, gs in enumerate(grams):
+            weights = {g: self.idf[g] for g in gs}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for g, w in weights.items():
+                rows.append(row)
+                cols.append(vocabulary[g])
+                values.append(w / norm)
+            frequent = max(50, total // 50)
+            chosen = 0
+            for g, w in sorted(weights.items(), key=lambda item: -item[1]):
+                if chosen >= informative or (chosen >= 3 and df[g] > frequent):
+                    break
+                inf_rows.append(row)
+                inf_cols.append(vocabulary[g])
+                inf_values.append(w / norm)
+                chosen += 1
+        shape = (len(self.names), max(len(vocabulary), 1))
+        self.matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+        self.informative = sparse.csr_matrix((inf_values, (inf_rows, inf_cols)), shape=shape, dtype=np.float32)
+        self._postings = self.matrix.T.tocsr()  # bigram -> names
+
+    def idf_similarity(self, a: str, b: str) -> float:
+        """Cosine of the IDF-weighted bigram sets of two canonical names."""
+        ga, gb = set(_bigrams(a)), set(_bigrams(b))
+        if not ga or not gb:
+            return 1.0 if a == b and a else 0.0
+        shared = sum(self.idf.get(g, 1.0) ** 2 for g in ga & gb)
+        na = math.sqrt(sum(self.idf.get(g, 1.0) ** 2 for g in ga))
+        nb = math.sqrt(sum(self.idf.get(g, 1.0) ** 2 for g in gb))
+        return shared / (na * nb) if na and nb else 0.0
+
+    def shortlist(self, rows: Sequence[int], size: int) -> list[list[int]]:
+        """For each row, the ``size`` names sharing the most informative bigram weight with it (itself first)."""
+        if not self.names:
+            return [[] for _ in rows]
+        product = (self.informative[list(rows)] @ self._postings).tocsr()
+        result = []
+        for offset, row in enumerate(rows):
+            start, end = product.indptr[offset], product.indptr[offset + 1]
+            indices = product.indices[start:end]
+            data = product.data[start:end]
+            if len(indices) > size:
+                keep = np.argpartition(-data, size)[:size]
+                indices, data = indices[keep], data[keep]
+            order = np.lexsort((indices, -data))
+            ranked = [int(i) for i in indices[order] if i != row]
+            result.append([row, *ranked])
+        return result
+
+
+def string_similarity(a: str, b: str) -> float:
+    """Character-level similarity of two canonical names: ratio, or containment weighted by coverage."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    ratio = fuzz.ratio(a, b) / 100
+    shorter, longer = sorted((len(a), len(b)))
+    partial = fuzz.partial_ratio(a, b) / 100 * (0.55 + 0.45 * shorter / longer)
+    return max(ratio, partial * 0.97)
+
+
+def _different_subjects(a: str, b: str) -> str | None:
+    """The shared measure when two names end alike but say it of unrelated things (重点工作办结率 vs
+    处理群众投诉件办结率), else None."""
+    shared = 0
+    while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
+        shared += 1
+    if not 2 <= shared <= 4:
+        return None
+    left_a, left_b = a[:-shared], b[:-shared]
+    if len(left_a) < 3 or len(left_b) < 3:
+        return None
+    if set(_bigrams(left_a)) & set(_bigrams(left_b)) or fuzz.ratio(left_a, left_b) >= 25:
+        return None
+    return a[-shared:]
+
+
+def _kind(ri: RegionalIndicator, name: Normalized) -> str | None:
+    if ri.target_kind in ("percent", "money", "time") or (ri.target_kind == "count" and name.name_kind is None):
+        return ri.target_kind
+    return name.name_kind
+
+
+def pair_parts(
+    query: RegionalIndicator, q: Normalized, candidate: RegionalIndicator, c: Normalized, index: NameIndex
+) -> tuple[float, list[Part]]:
+    """Score one pair and say which parts gave the score."""
+    parts: list[Part] = []
+    string = string_similarity(q.canonical, c.canonical)
+    raw = string_similarity(q.core, c.core)
+    idf = index.idf_similarity(q.canonical, c.canonical)
+    base = W_STRING * string + W_IDF * idf
+    parts.append(Part("string", round(W_STRING * raw + W_IDF * idf, 2)))
+    gain = W_STRING * (string - raw)
+    if gain > 0.005:
+        terms = sorted({f"{t}≈{k}" for t, k in (*q.rewrites, *c.rewrites)})[:2]
+        parts.append(Part(f"synonym {' '.join(terms)}", round(gain, 2)))
+    score = base
+    if query.level2 and query.level2 == candidate.level2:
+        parts.append(Part("same level 2", SAME_LEVEL2))
+        score += SAME_LEVEL2
+    elif query.level1 and query.level1 == candidate.level1:
+        parts.append(Part("same level 1", SAME_LEVEL1))
+        score += SAME_LEVEL1
+    elif query.level1 in PROJECT_LEVEL1 and candidate.level1 in PROJECT_LEVEL1:
+        parts.append(Part("other level 1", OTHER_LEVEL1))
+        score += OTHER_LEVEL1
+    kq, kc = _kind(query, q), _kind(candidate, c)
+    if kq and kq == kc:
+        parts.append(Part(f"both {kq}", SAME_KIND))
+        score += SAME_KIND
+    elif kq and kc and frozenset((kq, kc)) in _KIND_CONFLICTS:
+        parts.append(Part(f"{kq} vs {kc}", OTHER_KIND))
+        score += OTHER_KIND
+    populations = sorted(q.populations ^ c.populations)
+    if populations:
+        parts.append(Part(f"only one is about {populations[0]}", POPULATION))
+        score += POPULATION
+    factor = 1.0
+    differing = sorted(q.qualifiers ^ c.qualifiers)
+    if differing:
+        factor *= QUALIFIER ** min(len(differing), 2)
+        parts.append(Part(f"only one says {'/'.join(differing[:2])} ×{QUALIFIER ** min(len(differing), 2):.2f}", 0))
+    if q.actions and c.actions and not (q.actions & c.actions):
+        factor *= ACTION
+        parts.append(Part(f"different action ×{ACTION:.2f}", 0))
+    subject = _different_subjects(q.canonical, c.canonical)
+    if subject:
+        factor *= SUBJECT
+        parts.append(Part(f"same measure {subject}, different subject ×{SUBJECT:.2f}", 0))
+    missing = [t for t in q.quoted if t not in c.core] + [t for t in c.quoted if t not in q.core]
+    if missing:
+        factor *= QUOTED
+        parts.append(Part(f"only one names “{missing[0]}” ×{QUOTED:.2f}", 0))
+    score *= factor
+    if factor < 1.0 and score < MIN_CONTRASTED:
+        return 0.0, parts
+    return max(0.0, min(1.0, score)), parts
+
+
+class Matcher:
+    """Suggestions for regional indicators, from other regions only, learning from decisions."""
+
+    def __init__(
+        self,
+        indicators: Iterable[RegionalIndicator],
+        lexicon: Lexicon | None = None,
+        decisions: Decisions | None = None,
+        *,
+        shortlist: int = 60,
+    ) -> None:
+        self.lexicon = lexicon or Lexicon.shipped()
+        self.decisions = decisions or Decisions()
+        self.indicators = {ri.id: ri for ri in indicators}
+        self.shortlist_size = shortlist
+        normalized: dict[str, Normalized] = {}
+        self.normal_of: dict[int, Normalized] = {}
+        for ri in self.indicators.values():
+            n = normalized.get(ri.name)
+            if n is None:
+                n = normalized[ri.name] = normalize(ri.name, self.lexicon)
+            self.normal_of[ri.id] = n
+        distinct: dict[str, Normalized] = {}
+        for n in normalized.values():
+            distinct.setdefault(n.canonical, n)
+        self.index = NameIndex(list(distinct.values()))
+        self.by_canonical: dict[str, list[int]] = {}
+        for ri_id, n in self.normal_of.items():
+            self.by_canonical.setdefault(n.canonical, []).append(ri_id)
+        self._neighbours: dict[str, list[str]] = {}
+
+    def neighbours(self, canonical: str) -> list[str]:
+        """Canonical names worth scoring against this one (from the informative-bigram index)."""
+        cached = self._neighbours.get(canonical)
+        if cached is None:
+            row = self.index.position[canonical]
+            cached = [self.index.names[i].canonical for i in self.index.shortlist([row], self.shortlist_size)[0]]
+            self._neighbours[canonical] = cached
+        return cached
+
+    def precompute(self, chunk: int = 2000) -> None:
+        """Shortlists for every distinct name, in vectorised chunks."""
+        rows = list(range(len(self.index.names)))
+        for start in range(0, len(rows), chunk):
+            part = rows[start: start + chunk]
+            for row, found in zip(part, self.index.shortlist(part, self.shortlist_size), strict=True):
+                self._neighbours[self.index.names[row].canonical] = [self.index.names[i].canonical for i in found]
+
+    def candidates(self, ri_id: int, top: int = 10) -> list[Candidate]:
+        """The best ``top`` counterparts of a regional indicator in other regions, best first."""
+        query = self.indicators[ri_id]
+        q = self.normal_of[ri_id]
+        concept = self.decisions.concept_of.get(ri_id)
+        members = self.decisions.members()
+        pool: dict[int, tuple[float, list[Part], str | None]] = {}
+
+        def offer(candidate_id: int, score: float, parts: list[Part], via: str | None) -> None:
+            if candidate_id == ri_id:
+                return
+            candidate = self.indicators.get(candidate_id)
+            if candidate is None or candidate.region == query.region:
+                return
+            if self.decisions.is_rejected(ri_id, candidate_id):
+                return
+            if concept is not None and self.decisions.concept_of.get(candidate_id) == concept:
+                return  # already mapped together
+            best = pool.get(candidate_id)
+            if best is None or score > best[0]:
+                pool[candidate_id] = (score, parts, via)
+
+        for canonical in self.neighbours(q.canonical):
+            ids = self.by_canonical.get(canonical, [])
+            if not ids:
+                continue
+            sample = self.indicators[ids[0]]
+            for candidate_id in ids:
+                candidate = self.indicators[candidate_id]
+                if candidate.region == query.region:
+                    continue
+                score, parts = pair_parts(query, q, candidate, self.normal_of[candidate_id], self.index)
+                offer(candidate_id, score, parts, None)
+                other_concept = self.decisions.concept_of.get(candidate_id)
+                if other_concept is not None and other_concept != concept:
+                    via = self.decisions.concept_names.get(other_concept) or sample.name
+                    for member in members.get(other_concept, []):
+                        if member == candidate_id:
+                            continue
+                        m = self.indicators.get(member)
+                        if m is None or m.region == query.region:
+                            continue
+                        alias_score = max(0.0, score - ALIAS_DISCOUNT)
+                        offer(member, alias_score, [*parts, Part("alias", -ALIAS_DISCOUNT)], via)
+        ranked = sorted(
+            (item for item in pool.items() if item[1][0] >= MIN_SCORE),
+            key=lambda item: (-item[1][0], self.indicators[item[0]].region, self.indicators[item[0]].name),
+        )
+        return [
+            Candidate(self.indicators[cid], round(score, 4), tuple(parts), via)
+            for cid, (score, parts, via) in ranked[:top]
+        ]
+
+
+def brute_force_top(matcher: Matcher, ri_id: int, top: int = 10) -> list[int]:
+    """Reference ranking for the benchmark: score the query against every name, no shortlist."""
+    query = matcher.indicators[ri_id]
+    q = matcher.normal_of[ri_id]
+    scored = []
+    for canonical, ids in matcher.by_canonical.items():
+        for candidate_id in ids:
+            candidate = matcher.indicators[candidate_id]
+            if candidate.region == query.region:
+                continue
+            score, _parts = pair_parts(query, q, candidate, matcher.normal_of[candidate_id], matcher.index)
+            if score >= MIN_SCORE:
+                scored.append((-score, candidate.region, candidate.name, candidate_id))
+        del canonical
+    scored.sort()
+    return [item[3] for item in scored[:top]]
+
+
+__all__ = [
+    "Candidate",
+    "Decisions",
+    "Matcher",
+    "Normalized",
+    "Part",
+    "RegionalIndicator",
+    "brute_force_top",
+    "normalize",
+    "process",
+    "string_similarity",
+]
