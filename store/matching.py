@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,6 +94,16 @@ def normalize(name: str, lexicon: Lexicon) -> Normalized:
         populations=frozenset(lexicon.populations_in(text)),
         actions=frozenset(lexicon.action_groups(text)), name_kind=name_kind,
     )
+
+
+def without_unit(name: str) -> str:
+    """A name as written, without its trailing unit parenthetical ("参保对象满意度（%）" -> "参保对象满意度")."""
+    text = name.strip()
+    while True:
+        match = _UNIT_PAREN.search(text)
+        if not match or not _UNIT_TEXT.match("".join(nfkc(match.group(1)).split())):
+            return text.strip() or name
+        text = text[: match.start()].rstrip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,16 +216,16 @@ class NameIndex:
                 cols.append(vocabulary[g])
                 values.append(w / norm)
             frequent = max(50, total // 50)
-            chosen = 0
-            for g, w in sorted(weights.items(), key=lambda item: -item[1]):
+            for chosen, (g, w) in enumerate(sorted(weights.items(), key=lambda item: -item[1])):
+                # the rarest bigrams of the name; frequent ones only while it has fewer than three
                 if chosen >= informative or (chosen >= 3 and df[g] > frequent):
                     break
                 inf_rows.append(row)
                 inf_cols.append(vocabulary[g])
                 inf_values.append(w / norm)
-                chosen += 1
         shape = (len(self.names), max(len(vocabulary), 1))
         self.matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+        self.lengths = np.array([len(n.canonical) for n in self.names], dtype=np.float32)
         self.informative = sparse.csr_matrix((inf_values, (inf_rows, inf_cols)), shape=shape, dtype=np.float32)
         self._postings = self.matrix.T.tocsr()  # bigram -> names
 
@@ -282,10 +292,74 @@ def _kind(ri: RegionalIndicator, name: Normalized) -> str | None:
     return name.name_kind
 
 
+def contrast(q: Normalized, c: Normalized) -> tuple[float, float, list[Part]]:
+    """Name-level contrasts: (additive penalty, multiplicative factor, parts)."""
+    parts: list[Part] = []
+    penalty = 0.0
+    factor = 1.0
+    if q.populations or c.populations:
+        populations = sorted(q.populations ^ c.populations)
+        if populations:
+            parts.append(Part(f"only one is about {populations[0]}", POPULATION))
+            penalty += POPULATION
+    if q.qualifiers or c.qualifiers:
+        differing = sorted(q.qualifiers ^ c.qualifiers)
+        if differing:
+            step = QUALIFIER ** min(len(differing), 2)
+            factor *= step
+            parts.append(Part(f"only one says {'/'.join(differing[:2])} ×{step:.2f}", 0))
+    if q.actions and c.actions and not (q.actions & c.actions):
+        factor *= ACTION
+        parts.append(Part(f"different action ×{ACTION:.2f}", 0))
+    if q.canonical != c.canonical:
+        subject = _different_subjects(q.canonical, c.canonical)
+        if subject:
+            factor *= SUBJECT
+            parts.append(Part(f"same measure {subject}, different subject ×{SUBJECT:.2f}", 0))
+    if q.quoted or c.quoted:
+        missing = [t for t in q.quoted if t not in c.core] + [t for t in c.quoted if t not in q.core]
+        if missing:
+            factor *= QUOTED
+            parts.append(Part(f"only one names “{missing[0]}” ×{QUOTED:.2f}", 0))
+    return penalty, factor, parts
+
+
+def context_parts(query: RegionalIndicator, q: Normalized, candidate: RegionalIndicator, c: Normalized
+                  ) -> tuple[float, list[Part]]:
+    """Regional-indicator context: level 1/2 agreement and target kind."""
+    parts: list[Part] = []
+    bonus = 0.0
+    if query.level2 and query.level2 == candidate.level2:
+        parts.append(Part("same level 2", SAME_LEVEL2))
+        bonus += SAME_LEVEL2
+    elif query.level1 and query.level1 == candidate.level1:
+        parts.append(Part("same level 1", SAME_LEVEL1))
+        bonus += SAME_LEVEL1
+    elif query.level1 in PROJECT_LEVEL1 and candidate.level1 in PROJECT_LEVEL1:
+        parts.append(Part("other level 1", OTHER_LEVEL1))
+        bonus += OTHER_LEVEL1
+    kq, kc = _kind(query, q), _kind(candidate, c)
+    if kq and kq == kc:
+        parts.append(Part(f"both {kq}", SAME_KIND))
+        bonus += SAME_KIND
+    elif kq and kc and frozenset((kq, kc)) in _KIND_CONFLICTS:
+        parts.append(Part(f"{kq} vs {kc}", OTHER_KIND))
+        bonus += OTHER_KIND
+    return bonus, parts
+
+
+def combine(name_score: float, factor: float, context: float) -> float:
+    """A candidate's score from its name score (contrasts applied), and its context bonus."""
+    score = max(0.0, min(1.0, name_score + context))
+    if factor < 1.0 and score < MIN_CONTRASTED:
+        return 0.0
+    return score
+
+
 def pair_parts(
     query: RegionalIndicator, q: Normalized, candidate: RegionalIndicator, c: Normalized, index: NameIndex
 ) -> tuple[float, list[Part]]:
-    """Score one pair and say which parts gave the score."""
+    """Score one pair and say which parts gave the score (the scalar path, used for explanations)."""
     parts: list[Part] = []
     string = string_similarity(q.canonical, c.canonical)
     raw = string_similarity(q.core, c.core)
@@ -296,47 +370,63 @@ def pair_parts(
     if gain > 0.005:
         terms = sorted({f"{t}≈{k}" for t, k in (*q.rewrites, *c.rewrites)})[:2]
         parts.append(Part(f"synonym {' '.join(terms)}", round(gain, 2)))
-    score = base
-    if query.level2 and query.level2 == candidate.level2:
-        parts.append(Part("same level 2", SAME_LEVEL2))
-        score += SAME_LEVEL2
-    elif query.level1 and query.level1 == candidate.level1:
-        parts.append(Part("same level 1", SAME_LEVEL1))
-        score += SAME_LEVEL1
-    elif query.level1 in PROJECT_LEVEL1 and candidate.level1 in PROJECT_LEVEL1:
-        parts.append(Part("other level 1", OTHER_LEVEL1))
-        score += OTHER_LEVEL1
-    kq, kc = _kind(query, q), _kind(candidate, c)
-    if kq and kq == kc:
-        parts.append(Part(f"both {kq}", SAME_KIND))
-        score += SAME_KIND
-    elif kq and kc and frozenset((kq, kc)) in _KIND_CONFLICTS:
-        parts.append(Part(f"{kq} vs {kc}", OTHER_KIND))
-        score += OTHER_KIND
-    populations = sorted(q.populations ^ c.populations)
-    if populations:
-        parts.append(Part(f"only one is about {populations[0]}", POPULATION))
-        score += POPULATION
-    factor = 1.0
-    differing = sorted(q.qualifiers ^ c.qualifiers)
-    if differing:
-        factor *= QUALIFIER ** min(len(differing), 2)
-        parts.append(Part(f"only one says {'/'.join(differing[:2])} ×{QUALIFIER ** min(len(differing), 2):.2f}", 0))
-    if q.actions and c.actions and not (q.actions & c.actions):
-        factor *= ACTION
-        parts.append(Part(f"different action ×{ACTION:.2f}", 0))
-    subject = _different_subjects(q.canonical, c.canonical)
-    if subject:
-        factor *= SUBJECT
-        parts.append(Part(f"same measure {subject}, different subject ×{SUBJECT:.2f}", 0))
-    missing = [t for t in q.quoted if t not in c.core] + [t for t in c.quoted if t not in q.core]
-    if missing:
-        factor *= QUOTED
-        parts.append(Part(f"only one names “{missing[0]}” ×{QUOTED:.2f}", 0))
-    score *= factor
-    if factor < 1.0 and score < MIN_CONTRASTED:
-        return 0.0, parts
-    return max(0.0, min(1.0, score)), parts
+    penalty, factor, contrast_parts = contrast(q, c)
+    bonus, ctx = context_parts(query, q, candidate, c)
+    name_score = max(0.0, base + penalty) * factor
+    return combine(name_score, factor, bonus * factor), [*parts, *ctx, *contrast_parts]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """A name worth suggesting for another: its row in the name index and its name-level score."""
+
+    row: int
+    score: float
+    factor: float
+
+
+def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 60, keep: int = 24,
+                    workers: int = 1) -> list[list[Neighbour]]:
+    """Best names for each of ``rows`` (itself first), scored with vectorised rapidfuzz calls."""
+    lists = index.shortlist(rows, shortlist)
+    query_rows = np.fromiter((r for r, found in zip(rows, lists, strict=True) for _ in found), dtype=np.int64)
+    cand_rows = np.fromiter((c for found in lists for c in found), dtype=np.int64)
+    if len(cand_rows) == 0:
+        return [[] for _ in rows]
+    names = index.names
+    queries = [names[i].canonical for i in query_rows]
+    choices = [names[i].canonical for i in cand_rows]
+    ratio = process.cpdist(queries, choices, scorer=fuzz.ratio, workers=workers) / 100
+    partial = process.cpdist(queries, choices, scorer=fuzz.partial_ratio, workers=workers) / 100
+    lengths_q = index.lengths[query_rows]
+    lengths_c = index.lengths[cand_rows]
+    coverage = np.minimum(lengths_q, lengths_c) / np.maximum(np.maximum(lengths_q, lengths_c), 1)
+    string = np.maximum(ratio, partial * (0.55 + 0.45 * coverage) * 0.97)
+    string[query_rows == cand_rows] = 1.0
+    idf = np.asarray(index.matrix[query_rows].multiply(index.matrix[cand_rows]).sum(axis=1)).ravel()
+    base = W_STRING * string + W_IDF * idf
+    result: list[list[Neighbour]] = []
+    offset = 0
+    for row, found in zip(rows, lists, strict=True):
+        count = len(found)
+        scores = base[offset: offset + count]
+        order = np.argsort(-scores, kind="stable")[: keep + 8]
+        q = names[row]
+        kept: list[Neighbour] = []
+        for position in order:
+            candidate_row = found[position]
+            score = float(scores[position])
+            if score < MIN_SCORE * 0.5:
+                break
+            penalty, factor, _parts = contrast(q, names[candidate_row]) if candidate_row != row else (0.0, 1.0, [])
+            name_score = max(0.0, score + penalty) * factor
+            if factor < 1.0 and name_score < MIN_CONTRASTED - 0.1:
+                continue
+            kept.append(Neighbour(candidate_row, name_score, factor))
+        kept.sort(key=lambda n: (-n.score, n.row))
+        result.append(kept[:keep])
+        offset += count
+    return result
 
 
 class Matcher:
@@ -365,96 +455,125 @@ class Matcher:
         for n in normalized.values():
             distinct.setdefault(n.canonical, n)
         self.index = NameIndex(list(distinct.values()))
-        self.by_canonical: dict[str, list[int]] = {}
-        for ri_id, n in self.normal_of.items():
-            self.by_canonical.setdefault(n.canonical, []).append(ri_id)
-        self._neighbours: dict[str, list[str]] = {}
+        self.by_row: dict[int, list[int]] = {}
+        for ri_id in sorted(self.normal_of, key=lambda i: (self.indicators[i].region, i)):
+            self.by_row.setdefault(self.index.position[self.normal_of[ri_id].canonical], []).append(ri_id)
+        self._neighbours: dict[int, list[Neighbour]] = {}
+        self._members: dict[int, list[int]] | None = None
 
-    def neighbours(self, canonical: str) -> list[str]:
-        """Canonical names worth scoring against this one (from the informative-bigram index)."""
-        cached = self._neighbours.get(canonical)
+    def set_decisions(self, decisions: Decisions) -> None:
+        self.decisions = decisions
+        self._members = None
+
+    def row_of(self, ri_id: int) -> int:
+        return self.index.position[self.normal_of[ri_id].canonical]
+
+    def neighbours(self, row: int) -> list[Neighbour]:
+        cached = self._neighbours.get(row)
         if cached is None:
-            row = self.index.position[canonical]
-            cached = [self.index.names[i].canonical for i in self.index.shortlist([row], self.shortlist_size)[0]]
-            self._neighbours[canonical] = cached
+            cached = name_neighbours(self.index, [row], shortlist=self.shortlist_size)[0]
+            self._neighbours[row] = cached
         return cached
 
-    def precompute(self, chunk: int = 2000) -> None:
-        """Shortlists for every distinct name, in vectorised chunks."""
-        rows = list(range(len(self.index.names)))
+    def precompute(self, chunk: int = 2000, workers: int = 1,
+                   progress: Callable[[int, int], None] | None = None) -> None:
+        """Neighbour names for every distinct name, in vectorised chunks."""
+        total = len(self.index.names)
+        rows = [r for r in range(total) if r not in self._neighbours]
         for start in range(0, len(rows), chunk):
             part = rows[start: start + chunk]
-            for row, found in zip(part, self.index.shortlist(part, self.shortlist_size), strict=True):
-                self._neighbours[self.index.names[row].canonical] = [self.index.names[i].canonical for i in found]
+            for row, found in zip(part, name_neighbours(self.index, part, shortlist=self.shortlist_size,
+                                                        workers=workers), strict=True):
+                self._neighbours[row] = found
+            if progress:
+                progress(min(start + chunk, len(rows)), len(rows))
 
-    def candidates(self, ri_id: int, top: int = 10) -> list[Candidate]:
+    def _members_of(self) -> dict[int, list[int]]:
+        if self._members is None:
+            self._members = self.decisions.members()
+        return self._members
+
+    def candidates(self, ri_id: int, top: int = 10, *, explain: bool = True) -> list[Candidate]:
         """The best ``top`` counterparts of a regional indicator in other regions, best first."""
         query = self.indicators[ri_id]
         q = self.normal_of[ri_id]
         concept = self.decisions.concept_of.get(ri_id)
-        members = self.decisions.members()
-        pool: dict[int, tuple[float, list[Part], str | None]] = {}
-
-        def offer(candidate_id: int, score: float, parts: list[Part], via: str | None) -> None:
-            if candidate_id == ri_id:
-                return
-            candidate = self.indicators.get(candidate_id)
-            if candidate is None or candidate.region == query.region:
-                return
-            if self.decisions.is_rejected(ri_id, candidate_id):
-                return
-            if concept is not None and self.decisions.concept_of.get(candidate_id) == concept:
-                return  # already mapped together
-            best = pool.get(candidate_id)
-            if best is None or score > best[0]:
-                pool[candidate_id] = (score, parts, via)
-
-        for canonical in self.neighbours(q.canonical):
-            ids = self.by_canonical.get(canonical, [])
-            if not ids:
-                continue
-            sample = self.indicators[ids[0]]
-            for candidate_id in ids:
-                candidate = self.indicators[candidate_id]
-                if candidate.region == query.region:
-                    continue
-                score, parts = pair_parts(query, q, candidate, self.normal_of[candidate_id], self.index)
-                offer(candidate_id, score, parts, None)
-                other_concept = self.decisions.concept_of.get(candidate_id)
-                if other_concept is not None and other_concept != concept:
-                    via = self.decisions.concept_names.get(other_concept) or sample.name
-                    for member in members.get(other_concept, []):
-                        if member == candidate_id:
-                            continue
-                        m = self.indicators.get(member)
-                        if m is None or m.region == query.region:
-                            continue
-                        alias_score = max(0.0, score - ALIAS_DISCOUNT)
-                        offer(member, alias_score, [*parts, Part("alias", -ALIAS_DISCOUNT)], via)
+        members = self._members_of()
+        pool: dict[int, tuple[float, Normalized, str | None]] = {}
+        names = self.index.names
+        # query side: the query's own name, and those of its approved concept (aliases)
+        sources: list[tuple[Normalized, str | None]] = [(q, None)]
+        if concept is not None:
+            concept_name = self.decisions.concept_names.get(concept)
+            seen = {q.canonical}
+            for member in members.get(concept, []):
+                n = self.normal_of.get(member)
+                if n is not None and n.canonical not in seen:
+                    seen.add(n.canonical)
+                    sources.append((n, concept_name or n.name))
+        for source, via in sources:
+            for neighbour in self.neighbours(self.index.position[source.canonical]):
+                c = names[neighbour.row]
+                for candidate_id in self.by_row.get(neighbour.row, ())[:400]:
+                    candidate = self.indicators[candidate_id]
+                    if candidate.region == query.region or candidate_id == ri_id:
+                        continue
+                    bonus, _ = context_parts(query, q, candidate, c)
+                    score = combine(neighbour.score, neighbour.factor, bonus * neighbour.factor)
+                    if via is not None:
+                        score = max(0.0, score - ALIAS_DISCOUNT)
+                    self._offer(pool, ri_id, concept, candidate_id, score, source, via)
+                    other = self.decisions.concept_of.get(candidate_id)
+                    if other is not None and other != concept:
+                        alias_via = self.decisions.concept_names.get(other) or candidate.name
+                        for member in members.get(other, []):
+                            if member != candidate_id:
+                                self._offer(pool, ri_id, concept, member, max(0.0, score - ALIAS_DISCOUNT),
+                                            source, alias_via)
         ranked = sorted(
             (item for item in pool.items() if item[1][0] >= MIN_SCORE),
             key=lambda item: (-item[1][0], self.indicators[item[0]].region, self.indicators[item[0]].name),
-        )
-        return [
-            Candidate(self.indicators[cid], round(score, 4), tuple(parts), via)
-            for cid, (score, parts, via) in ranked[:top]
-        ]
+        )[:top]
+        result = []
+        for candidate_id, (score, source, via) in ranked:
+            candidate = self.indicators[candidate_id]
+            parts: tuple[Part, ...] = ()
+            if explain:
+                _score, found = pair_parts(query, source, candidate, self.normal_of[candidate_id], self.index)
+                parts = tuple(found)
+                if via is not None:
+                    parts = (*parts, Part("alias", -ALIAS_DISCOUNT))
+            result.append(Candidate(candidate, round(score, 4), parts, via))
+        return result
+
+    def _offer(self, pool: dict, ri_id: int, concept: int | None, candidate_id: int, score: float,
+               source: Normalized, via: str | None) -> None:
+        candidate = self.indicators.get(candidate_id)
+        if candidate is None or candidate_id == ri_id or candidate.region == self.indicators[ri_id].region:
+            return
+        if concept is not None and self.decisions.concept_of.get(candidate_id) == concept:
+            return  # already mapped together
+        if self.decisions.is_rejected(ri_id, candidate_id):
+            return
+        best = pool.get(candidate_id)
+        if best is None or score > best[0]:
+            pool[candidate_id] = (score, source, via)
 
 
 def brute_force_top(matcher: Matcher, ri_id: int, top: int = 10) -> list[int]:
-    """Reference ranking for the benchmark: score the query against every name, no shortlist."""
+    """Reference ranking for the benchmark: the query's name scored against every name, no shortlist."""
     query = matcher.indicators[ri_id]
     q = matcher.normal_of[ri_id]
     scored = []
-    for canonical, ids in matcher.by_canonical.items():
+    for row, ids in matcher.by_row.items():
+        c = matcher.index.names[row]
         for candidate_id in ids:
             candidate = matcher.indicators[candidate_id]
             if candidate.region == query.region:
                 continue
-            score, _parts = pair_parts(query, q, candidate, matcher.normal_of[candidate_id], matcher.index)
+            score, _parts = pair_parts(query, q, candidate, c, matcher.index)
             if score >= MIN_SCORE:
                 scored.append((-score, candidate.region, candidate.name, candidate_id))
-        del canonical
     scored.sort()
     return [item[3] for item in scored[:top]]
 
@@ -467,7 +586,7 @@ __all__ = [
     "Part",
     "RegionalIndicator",
     "brute_force_top",
+    "name_neighbours",
     "normalize",
-    "process",
     "string_similarity",
 ]

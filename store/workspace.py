@@ -17,7 +17,7 @@ from pathlib import Path
 from store.model import Document
 from store.text import key_name
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -80,6 +80,65 @@ CREATE TABLE warnings (
 );
 CREATE INDEX warnings_document ON warnings(document_id);
 """
+
+# Version 2: the mapping model (concepts, members, pair decisions, flags, the event log) and the
+# suggestion cache.
+_SCHEMA_V2 = """
+CREATE TABLE concepts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    level1 TEXT,
+    level2 TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE concept_members (
+    regional_indicator_id INTEGER PRIMARY KEY REFERENCES regional_indicators(id),
+    concept_id INTEGER NOT NULL REFERENCES concepts(id),
+    justification TEXT NOT NULL,
+    score REAL,
+    approved_by TEXT NOT NULL,
+    approved_at TEXT NOT NULL
+);
+CREATE INDEX concept_members_concept ON concept_members(concept_id);
+CREATE TABLE pair_decisions (
+    a INTEGER NOT NULL REFERENCES regional_indicators(id),
+    b INTEGER NOT NULL REFERENCES regional_indicators(id),
+    kind TEXT NOT NULL CHECK (kind IN ('close', 'rejected')),
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+);
+CREATE TABLE flags (
+    regional_indicator_id INTEGER PRIMARY KEY REFERENCES regional_indicators(id),
+    flagged_by TEXT NOT NULL,
+    flagged_at TEXT NOT NULL
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    undoes INTEGER REFERENCES events(id)
+);
+CREATE TABLE suggestions (
+    regional_indicator_id INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    candidate_id INTEGER NOT NULL,
+    score REAL NOT NULL,
+    explanation TEXT NOT NULL,
+    via TEXT,
+    PRIMARY KEY (regional_indicator_id, rank)
+);
+CREATE INDEX suggestions_candidate ON suggestions(candidate_id);
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2}
 
 _RAW_LIMIT = 2000
 _REGION_CACHE = 16
@@ -198,10 +257,12 @@ class Workspace:
             tables = self.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
                 raise WorkspaceError(f"{self.path}: an SQLite file, but not a zhibiao workspace")
+        if version < SCHEMA_VERSION:
             with self.transaction():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.connection.execute(statement)
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step].split(";"):
+                        if statement.strip():
+                            self.connection.execute(statement)
                 self.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
@@ -303,10 +364,14 @@ class Workspace:
         return cached
 
     def _prune_regional_indicators(self) -> None:
-        """Drop regional indicators no document uses any more (and no decision refers to)."""
+        """Drop regional indicators no document uses any more and no decision refers to (a decision keeps
+        its regional indicator, so that it applies again when the indicator comes back)."""
         self.connection.execute(
             "DELETE FROM regional_indicators WHERE NOT EXISTS"
             " (SELECT 1 FROM indicators WHERE indicators.regional_indicator_id = regional_indicators.id)"
+            " AND id NOT IN (SELECT regional_indicator_id FROM concept_members)"
+            " AND id NOT IN (SELECT a FROM pair_decisions) AND id NOT IN (SELECT b FROM pair_decisions)"
+            " AND id NOT IN (SELECT regional_indicator_id FROM flags)"
         )
         self._regional_cache.clear()
 

@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from store import suggest
 from store.importer import ImportResult, import_paths
+from store.lexicon import Lexicon, LexiconError
 from store.model import Document
 from store.readers import ReadError, read_path
 from store.workspace import Workspace, WorkspaceError
@@ -135,6 +137,67 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _open_workspace(db: str, err: Console, *, must_exist: bool = False) -> Workspace | None:
+    if must_exist and not Path(db).exists():
+        _error(err, db, "no such workspace (run `zhibiao import PATH --db FILE` first)")
+        return None
+    try:
+        return Workspace(Path(db))
+    except WorkspaceError as exc:
+        _error(err, db, str(exc).removeprefix(f"{db}: "))
+        return None
+
+
+def _suggestion_text(item: dict, top: int) -> Text:
+    text = Text()
+    text.append(f"{item['region']} · ", style="bold")
+    text.append(item["name"], style="bold")
+    text.append(f"  ({item['level1'] or '?'} › {item['level2'] or '?'})\n", style="dim")
+    if not item["candidates"]:
+        text.append("    no candidate in another region\n", style="dim")
+    for rank, candidate in enumerate(item["candidates"][:top], start=1):
+        text.append(f"  {rank:>2}. {candidate['score']:.2f}  ", style="cyan")
+        text.append(f"{candidate['region']} · ")
+        text.append(candidate["name"])
+        text.append(f"\n      {candidate['explanation']}\n", style="dim")
+    return text
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    out, err = _consoles()
+    workspace = _open_workspace(args.db, err, must_exist=True)
+    if workspace is None:
+        return 2
+    lexicon = Path(args.lexicon) if args.lexicon else None
+    try:
+        Lexicon.load(lexicon)
+    except LexiconError as exc:
+        _error(err, args.lexicon, str(exc).removeprefix(f"{args.lexicon}: "))
+        return 2
+    with workspace, Progress(
+        TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+        transient=True, disable=not err.is_terminal,
+    ) as progress:
+        if workspace.counts()["regional_indicators"] == 0:
+            _error(err, args.db, "the workspace has no indicators yet (run `zhibiao import PATH` first)")
+            return 1
+        task = progress.add_task("match", total=None)
+        suggest.ensure(workspace, lexicon_file=lexicon, top=max(args.top, 10),
+                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+        items = suggest.as_json(workspace)
+    if args.json:
+        for item in items:
+            item["candidates"] = item["candidates"][: args.top]
+        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=1) + "\n")
+        return 0
+    for item in items:
+        out.print(_suggestion_text(item, args.top))
+    with_candidates = sum(1 for item in items if item["candidates"])
+    out.print(Text(f"{len(items)} regional indicators, {with_candidates} with candidates in other regions",
+                   style="bold"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibiao",
@@ -153,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("-q", "--quiet", action="store_true", help="summary lines only, no warnings")
     imp.add_argument("--workers", type=int, default=None, help="parser processes (default: cores, max 4)")
     imp.set_defaults(run=cmd_import)
+
+    sug = commands.add_parser("suggest", help="cross-region match suggestions for every regional indicator")
+    sug.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    sug.add_argument("--top", type=int, default=5, help="candidates per indicator (default 5)")
+    sug.add_argument("--json", action="store_true", help="print JSON (the shape score_match.py reads)")
+    sug.add_argument("--lexicon", metavar="FILE", help="your own lexicon (TOML) on top of the shipped one")
+    sug.set_defaults(run=cmd_suggest)
     return parser
 
 

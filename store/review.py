@@ -1,0 +1,370 @@
+"""Reviewer decisions: concepts and their members, close matches, rejections, flags, renames, detaching
+and undo — each an event in an append-only log, committed (synchronous=FULL) before the call returns.
+
+Every event records the rows it changed (before and after), so undo is exact: it appends an event that
+puts the before-rows back, and refuses when a later decision has changed those rows since.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from store.lexicon import Lexicon
+from store.matching import Decisions, normalize, without_unit
+from store.workspace import Workspace
+
+_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # table: (key columns, all columns)
+    "concepts": (("id",), ("id", "name", "level1", "level2", "created_at")),
+    "concept_members": (("regional_indicator_id",), ("regional_indicator_id", "concept_id", "justification",
+                                                     "score", "approved_by", "approved_at")),
+    "pair_decisions": (("a", "b"), ("a", "b", "kind", "decided_by", "decided_at")),
+    "flags": (("regional_indicator_id",), ("regional_indicator_id", "flagged_by", "flagged_at")),
+}
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be made (same indicator twice, nothing to undo, a conflicting state)."""
+
+
+def default_reviewer() -> str:
+    return os.environ.get("ZHIBIAO_REVIEWER") or os.environ.get("USER") or "reviewer"
+
+
+def now() -> str:
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRef:
+    """A regional indicator as decisions show it."""
+
+    id: int
+    region: str
+    name: str
+    level1: str | None
+    level2: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    indicator: IndicatorRef
+    justification: str
+    score: float | None
+    approved_by: str
+    approved_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    id: int
+    name: str
+    level1: str | None
+    level2: str | None
+    members: tuple[Member, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    at: str
+    reviewer: str
+    kind: str
+    summary: str
+    undoes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a decision did; ``merge_needed`` holds the two concepts when approving must merge them."""
+
+    event: Event | None
+    summary: str
+    merge_needed: tuple[Concept, Concept] | None = None
+
+
+class Review:
+    """The decision API the review app and the command line call."""
+
+    def __init__(self, workspace: Workspace, reviewer: str | None = None) -> None:
+        self.workspace = workspace
+        self.connection = workspace.connection
+        self.reviewer = reviewer or default_reviewer()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def indicator(self, ri_id: int) -> IndicatorRef:
+        row = self.connection.execute(
+            "SELECT id, region, name, level1, level2 FROM regional_indicators WHERE id = ?", (ri_id,)
+        ).fetchone()
+        if row is None:
+            raise DecisionError(f"no regional indicator {ri_id}")
+        return IndicatorRef(*row)
+
+    def concept_id_of(self, ri_id: int) -> int | None:
+        row = self.connection.execute(
+            "SELECT concept_id FROM concept_members WHERE regional_indicator_id = ?", (ri_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def concept(self, concept_id: int) -> Concept | None:
+        row = self.connection.execute(
+            "SELECT id, name, level1, level2 FROM concepts WHERE id = ?", (concept_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        members = self.connection.execute(
+            "SELECT r.id, r.region, r.name, r.level1, r.level2, m.justification, m.score, m.approved_by,"
+            " m.approved_at FROM concept_members m JOIN regional_indicators r ON r.id = m.regional_indicator_id"
+            " WHERE m.concept_id = ? ORDER BY r.region, r.name", (concept_id,)
+        ).fetchall()
+        return Concept(*row, tuple(Member(IndicatorRef(*m[:5]), *m[5:]) for m in members))
+
+    def concept_of(self, ri_id: int) -> Concept | None:
+        concept_id = self.concept_id_of(ri_id)
+        return self.concept(concept_id) if concept_id is not None else None
+
+    def concepts(self) -> list[Concept]:
+        ids = [row[0] for row in self.connection.execute("SELECT id FROM concepts ORDER BY id")]
+        return [c for c in (self.concept(i) for i in ids) if c is not None]
+
+    def pair_decision(self, a: int, b: int) -> str | None:
+        low, high = sorted((a, b))
+        row = self.connection.execute(
+            "SELECT kind FROM pair_decisions WHERE a = ? AND b = ?", (low, high)
+        ).fetchone()
+        return row[0] if row else None
+
+    def is_flagged(self, ri_id: int) -> bool:
+        return self.connection.execute(
+            "SELECT 1 FROM flags WHERE regional_indicator_id = ?", (ri_id,)
+        ).fetchone() is not None
+
+    def events(self, limit: int = 50) -> list[Event]:
+        rows = self.connection.execute(
+            "SELECT id, at, reviewer, kind, summary, undoes FROM events ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [Event(*row) for row in rows]
+
+    def decisions(self) -> Decisions:
+        """What the matcher learns from: concept membership, concept names, rejected pairs."""
+        decisions = Decisions()
+        for ri_id, concept_id in self.connection.execute(
+            "SELECT regional_indicator_id, concept_id FROM concept_members"
+        ):
+            decisions.concept_of[ri_id] = concept_id
+        for concept_id, name in self.connection.execute("SELECT id, name FROM concepts"):
+            decisions.concept_names[concept_id] = name
+        for a, b in self.connection.execute("SELECT a, b FROM pair_decisions WHERE kind = 'rejected'"):
+            decisions.rejected.add((a, b))
+        return decisions
+
+    def last_event_id(self) -> int:
+        return self.connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+    # -- the row log -------------------------------------------------------------------------------
+
+    def _row(self, table: str, key: tuple) -> dict[str, Any] | None:
+        keys, columns = _TABLES[table]
+        where = " AND ".join(f"{k} = ?" for k in keys)
+        row = self.connection.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", key).fetchone()
+        return dict(zip(columns, row, strict=True)) if row else None
+
+    def _put(self, table: str, key: tuple, row: dict[str, Any] | None) -> None:
+        keys, columns = _TABLES[table]
+        if row is None:
+            where = " AND ".join(f"{k} = ?" for k in keys)
+            self.connection.execute(f"DELETE FROM {table} WHERE {where}", key)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.connection.execute(
+                f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                tuple(row[c] for c in columns),
+            )
+
+    def _commit(self, kind: str, summary: str, changes: list[dict[str, Any]], undoes: int | None = None) -> Event:
+        """Apply row changes and log them as one event, inside the caller's transaction."""
+        for change in changes:
+            self._put(change["table"], tuple(change["key"]), change["after"])
+        at = now()
+        event_id = self.connection.execute(
+            "INSERT INTO events (at, reviewer, kind, summary, changes, undoes) VALUES (?,?,?,?,?,?)",
+            (at, self.reviewer, kind, summary, json.dumps(changes, ensure_ascii=False), undoes),
+        ).lastrowid
+        self.connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('decisions', ?)",
+                                (str(event_id),))
+        return Event(event_id, at, self.reviewer, kind, summary, undoes)
+
+    def _change(self, table: str, key: tuple, after: dict[str, Any] | None) -> dict[str, Any]:
+        return {"table": table, "key": list(key), "before": self._row(table, key), "after": after}
+
+    # -- decisions ---------------------------------------------------------------------------------
+
+    def approve(self, a: int, b: int, *, score: float | None = None, justification: str = "manual",
+                confirm_merge: bool = False) -> Outcome:
+        """Put A and B in one concept; when they are in two concepts already, merging needs confirming."""
+        if a == b:
+            raise DecisionError("an indicator cannot be approved with itself")
+        with self.workspace.transaction():
+            first, second = self.indicator(a), self.indicator(b)
+            concept_a, concept_b = self.concept_id_of(a), self.concept_id_of(b)
+            at = now()
+            changes: list[dict[str, Any]] = []
+            low, high = sorted((a, b))
+            if self._row("pair_decisions", (low, high)) is not None:
+                changes.append(self._change("pair_decisions", (low, high), None))
+
+            def member(ri: IndicatorRef, concept_id: int) -> dict[str, Any]:
+                return {"regional_indicator_id": ri.id, "concept_id": concept_id, "justification": justification,
+                        "score": score, "approved_by": self.reviewer, "approved_at": at}
+
+            if concept_a is not None and concept_a == concept_b:
+                return Outcome(None, f"{first.name} and {second.name} are already in one concept")
+            if concept_a is None and concept_b is None:
+                concept_id = (self.connection.execute("SELECT coalesce(max(id), 0) FROM concepts").fetchone()[0]
+                              + 1)
+                named = _concept_name(first, second)
+                changes.append(self._change("concepts", (concept_id,), {
+                    "id": concept_id, "name": without_unit(named.name), "level1": named.level1,
+                    "level2": named.level2,
+                    "created_at": at}))
+                changes.append(self._change("concept_members", (a,), member(first, concept_id)))
+                changes.append(self._change("concept_members", (b,), member(second, concept_id)))
+                event = self._commit("approve", f"approved {first.name} ~ {second.name} as new concept "
+                                                f"{without_unit(named.name)}", changes)
+            elif concept_a is not None and concept_b is None:
+                changes.append(self._change("concept_members", (b,), member(second, concept_a)))
+                event = self._commit("approve", f"approved {second.name} into {self._name(concept_a)}", changes)
+            elif concept_a is None and concept_b is not None:
+                changes.append(self._change("concept_members", (a,), member(first, concept_b)))
+                event = self._commit("approve", f"approved {first.name} into {self._name(concept_b)}", changes)
+            else:
+                assert concept_a is not None and concept_b is not None
+                if not confirm_merge:
+                    one, two = self.concept(concept_a), self.concept(concept_b)
+                    assert one is not None and two is not None
+                    return Outcome(None, f"{one.name} and {two.name} are two concepts: merging needs "
+                                         "confirming", merge_needed=(one, two))
+                moved = self.connection.execute(
+                    "SELECT regional_indicator_id FROM concept_members WHERE concept_id = ?", (concept_b,)
+                ).fetchall()
+                for (ri_id,) in moved:
+                    row = self._row("concept_members", (ri_id,))
+                    assert row is not None
+                    changes.append(self._change("concept_members", (ri_id,), {**row, "concept_id": concept_a}))
+                merged_name = self._name(concept_b)
+                changes.append(self._change("concepts", (concept_b,), None))
+                event = self._commit("merge", f"merged {merged_name} into {self._name(concept_a)} "
+                                              f"({first.name} ~ {second.name})", changes)
+        return Outcome(event, event.summary)
+
+    def close(self, a: int, b: int) -> Outcome:
+        """Link A and B as a close match: related, kept and exported, not merged."""
+        return self._pair(a, b, "close")
+
+    def reject(self, a: int, b: int) -> Outcome:
+        """A and B are not the same: the pair is never suggested again."""
+        return self._pair(a, b, "rejected")
+
+    def _pair(self, a: int, b: int, kind: str) -> Outcome:
+        if a == b:
+            raise DecisionError("an indicator cannot be paired with itself")
+        with self.workspace.transaction():
+            first, second = self.indicator(a), self.indicator(b)
+            concept_a = self.concept_id_of(a)
+            if concept_a is not None and concept_a == self.concept_id_of(b):
+                raise DecisionError(f"{first.name} and {second.name} are in one concept; detach one first")
+            low, high = sorted((a, b))
+            row = {"a": low, "b": high, "kind": kind, "decided_by": self.reviewer, "decided_at": now()}
+            word = "close match" if kind == "close" else "rejected"
+            event = self._commit(kind if kind == "close" else "reject", f"{word}: {first.name} ~ {second.name}",
+                                 [self._change("pair_decisions", (low, high), row)])
+        return Outcome(event, event.summary)
+
+    def flag(self, ri_id: int, on: bool | None = None) -> Outcome:
+        """Mark (or unmark) an indicator as needing a second look; changes nothing else."""
+        with self.workspace.transaction():
+            ri = self.indicator(ri_id)
+            flagged = self._row("flags", (ri_id,)) is not None
+            target = (not flagged) if on is None else on
+            if target == flagged:
+                return Outcome(None, f"{ri.name} is {'already' if flagged else 'not'} flagged")
+            after = None
+            if target:
+                after = {"regional_indicator_id": ri_id, "flagged_by": self.reviewer, "flagged_at": now()}
+            event = self._commit("flag" if target else "unflag",
+                                 f"{'flagged' if target else 'unflagged'} {ri.name}",
+                                 [self._change("flags", (ri_id,), after)])
+        return Outcome(event, event.summary)
+
+    def rename(self, concept_id: int, name: str) -> Outcome:
+        name = name.strip()
+        if not name:
+            raise DecisionError("a concept needs a name")
+        with self.workspace.transaction():
+            row = self._row("concepts", (concept_id,))
+            if row is None:
+                raise DecisionError(f"no concept {concept_id}")
+            if row["name"] == name:
+                return Outcome(None, f"the concept is already called {name}")
+            event = self._commit("rename", f"renamed concept {row['name']} to {name}",
+                                 [self._change("concepts", (concept_id,), {**row, "name": name})])
+        return Outcome(event, event.summary)
+
+    def detach(self, ri_id: int) -> Outcome:
+        """Take an indicator out of its concept (a concept left empty goes too)."""
+        with self.workspace.transaction():
+            ri = self.indicator(ri_id)
+            concept_id = self.concept_id_of(ri_id)
+            if concept_id is None:
+                raise DecisionError(f"{ri.name} is not in a concept")
+            changes = [self._change("concept_members", (ri_id,), None)]
+            left = self.connection.execute(
+                "SELECT count(*) FROM concept_members WHERE concept_id = ?", (concept_id,)
+            ).fetchone()[0]
+            name = self._name(concept_id)
+            if left <= 1:
+                changes.append(self._change("concepts", (concept_id,), None))
+            event = self._commit("detach", f"detached {ri.name} from {name}", changes)
+        return Outcome(event, event.summary)
+
+    def undo(self) -> Outcome:
+        """Undo the latest decision not undone yet, by appending its inverse."""
+        with self.workspace.transaction():
+            row = self.connection.execute(
+                "SELECT id, kind, summary, changes FROM events WHERE kind != 'undo' AND id NOT IN"
+                " (SELECT undoes FROM events WHERE undoes IS NOT NULL) ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise DecisionError("nothing to undo")
+            event_id, _kind, summary, payload = row
+            changes = json.loads(payload)
+            for change in changes:
+                current = self._row(change["table"], tuple(change["key"]))
+                if current != change["after"]:
+                    raise DecisionError(f"cannot undo “{summary}”: a later decision changed it")
+            inverse = [{"table": c["table"], "key": c["key"], "before": c["after"], "after": c["before"]}
+                       for c in reversed(changes)]
+            event = self._commit("undo", f"undid: {summary}", inverse, undoes=event_id)
+        return Outcome(event, event.summary)
+
+    def _name(self, concept_id: int) -> str:
+        row = self.connection.execute("SELECT name FROM concepts WHERE id = ?", (concept_id,)).fetchone()
+        return row[0] if row else f"concept {concept_id}"
+
+
+_LEXICON: Lexicon | None = None
+
+
+def _concept_name(first: IndicatorRef, second: IndicatorRef) -> IndicatorRef:
+    """The member that names a new concept: the more general wording (shorter core)."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = Lexicon.shipped()
+    core_a = normalize(first.name, _LEXICON).core
+    core_b = normalize(second.name, _LEXICON).core
+    return second if len(core_b) < len(core_a) else first

@@ -1,0 +1,180 @@
+"""Suggestions over a workspace: load its regional indicators, run the matcher with the reviewers'
+decisions, and keep the results in the workspace's suggestion cache so the review app opens without
+recomputing them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.lexicon import Lexicon
+from store.matching import Candidate, Matcher, RegionalIndicator
+from store.review import Review
+from store.targets import parse_target
+from store.workspace import Workspace
+
+_NUMERIC_KINDS = ("percent", "money", "count", "time")
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A cached candidate for a regional indicator."""
+
+    candidate: RegionalIndicator
+    score: float
+    explanation: str
+    via: str | None
+
+
+def load_indicators(workspace: Workspace) -> list[RegionalIndicator]:
+    """Every regional indicator with its target kind (the most common numeric kind of its values) and the
+    documents that use it."""
+    connection = workspace.connection
+    kinds: dict[int, Counter[str]] = {}
+    for ri_id, annual, period in connection.execute(
+        "SELECT regional_indicator_id, annual_value, period_value FROM indicators"
+    ):
+        for value in (annual, period):
+            if value:
+                target = parse_target(value)
+                if target is not None and target.kind in _NUMERIC_KINDS:
+                    kinds.setdefault(ri_id, Counter())[target.kind] += 1
+    sources: dict[int, list[str]] = {}
+    for ri_id, name in connection.execute(
+        "SELECT DISTINCT i.regional_indicator_id, d.name FROM indicators i JOIN records r ON r.id = i.record_id"
+        " JOIN documents d ON d.id = r.document_id ORDER BY d.name"
+    ):
+        sources.setdefault(ri_id, []).append(name)
+    result = []
+    for ri_id, region, name, level1, level2 in connection.execute(
+        "SELECT id, region, name, level1, level2 FROM regional_indicators ORDER BY id"
+    ):
+        counted = kinds.get(ri_id)
+        kind = counted.most_common(1)[0][0] if counted else None
+        result.append(RegionalIndicator(ri_id, region, name, level1, level2, kind, tuple(sources.get(ri_id, ()))))
+    return result
+
+
+def _state(workspace: Workspace, lexicon_file: Path | None, top: int) -> str:
+    """What the cached suggestions depend on: documents, decisions, lexicon, list length."""
+    digest = hashlib.sha256()
+    for name, content_hash in workspace.connection.execute("SELECT name, content_hash FROM documents ORDER BY name"):
+        digest.update(f"{name}\0{content_hash}\n".encode())
+    if lexicon_file is not None:
+        digest.update(lexicon_file.read_bytes())
+    last_event = workspace.connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+    return f"{digest.hexdigest()[:16]}:{last_event}:{top}"
+
+
+class Suggester:
+    """The matcher over one workspace, kept in memory so that a decision refreshes only what it affects."""
+
+    def __init__(self, workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10) -> None:
+        self.workspace = workspace
+        self.lexicon_file = lexicon_file
+        self.top = top
+        self.review = Review(workspace)
+        self.matcher = Matcher(load_indicators(workspace), Lexicon.load(lexicon_file), self.review.decisions())
+
+    def candidates(self, ri_id: int, top: int | None = None) -> list[Candidate]:
+        return self.matcher.candidates(ri_id, top or self.top)
+
+    def compute_all(self, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> int:
+        """Suggestions for every regional indicator, stored in the cache; returns how many were stored."""
+        self.matcher.precompute(workers=workers)
+        ids = sorted(self.matcher.indicators)
+        rows = []
+        for done, ri_id in enumerate(ids, start=1):
+            rows.extend(self._rows(ri_id, self.matcher.candidates(ri_id, self.top)))
+            if progress and (done % 500 == 0 or done == len(ids)):
+                progress(done, len(ids))
+        with self.workspace.transaction() as connection:
+            connection.execute("DELETE FROM suggestions")
+            connection.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?,?)", rows)
+            self._mark_fresh(connection)
+        return len(ids)
+
+    def refresh(self, ri_ids: Iterable[int]) -> set[int]:
+        """After a decision: re-learn from the decisions and recompute the suggestions of the indicators it
+        touches (and of those that had them as candidates). Returns the indicators refreshed."""
+        self.matcher.set_decisions(self.review.decisions())
+        touched = {ri for ri in ri_ids if ri in self.matcher.indicators}
+        decisions = self.matcher.decisions
+        concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
+        touched |= {ri for ri, concept in decisions.concept_of.items() if concept in concepts}
+        if touched:
+            marks = ",".join("?" * len(touched))
+            touched |= {row[0] for row in self.workspace.connection.execute(
+                f"SELECT DISTINCT regional_indicator_id FROM suggestions WHERE candidate_id IN ({marks})",
+                tuple(touched))}
+        rows = []
+        for ri_id in touched:
+            rows.extend(self._rows(ri_id, self.matcher.candidates(ri_id, self.top)))
+        with self.workspace.transaction() as connection:
+            connection.executemany("DELETE FROM suggestions WHERE regional_indicator_id = ?",
+                                   [(ri,) for ri in touched])
+            connection.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?,?)", rows)
+            self._mark_fresh(connection)
+        return touched
+
+    def _mark_fresh(self, connection) -> None:
+        connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('suggestions', ?)",
+                           (_state(self.workspace, self.lexicon_file, self.top),))
+
+    @staticmethod
+    def _rows(ri_id: int, candidates: list[Candidate]) -> list[tuple]:
+        return [(ri_id, rank, c.regional_indicator.id, c.score, c.explanation, c.via)
+                for rank, c in enumerate(candidates, start=1)]
+
+
+def is_fresh(workspace: Workspace, lexicon_file: Path | None = None, top: int = 10) -> bool:
+    row = workspace.connection.execute("SELECT value FROM meta WHERE key = 'suggestions'").fetchone()
+    return bool(row) and row[0] == _state(workspace, lexicon_file, top)
+
+
+def cached(workspace: Workspace, ri_id: int) -> list[Suggestion]:
+    """The stored suggestions of one regional indicator, best first."""
+    rows = workspace.connection.execute(
+        "SELECT r.id, r.region, r.name, r.level1, r.level2, s.score, s.explanation, s.via FROM suggestions s"
+        " JOIN regional_indicators r ON r.id = s.candidate_id WHERE s.regional_indicator_id = ? ORDER BY s.rank",
+        (ri_id,),
+    ).fetchall()
+    return [Suggestion(RegionalIndicator(*row[:5]), row[5], row[6], row[7]) for row in rows]
+
+
+def ensure(workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10,
+           progress: Callable[[int, int], None] | None = None) -> bool:
+    """Recompute the cache when documents, decisions or the lexicon changed; True when it recomputed."""
+    if is_fresh(workspace, lexicon_file, top):
+        return False
+    Suggester(workspace, lexicon_file=lexicon_file, top=top).compute_all(progress)
+    return True
+
+
+def as_json(workspace: Workspace) -> list[dict]:
+    """Every regional indicator with its cached candidates, in the shape score_match.py reads."""
+    connection = workspace.connection
+    sources: dict[int, list[str]] = {}
+    for ri_id, name in connection.execute(
+        "SELECT DISTINCT i.regional_indicator_id, d.name FROM indicators i JOIN records r ON r.id = i.record_id"
+        " JOIN documents d ON d.id = r.document_id ORDER BY d.name"
+    ):
+        sources.setdefault(ri_id, []).append(name)
+    candidates: dict[int, list[dict]] = {}
+    for ri_id, cand_id, region, name, score, explanation, via in connection.execute(
+        "SELECT s.regional_indicator_id, r.id, r.region, r.name, s.score, s.explanation, s.via FROM suggestions s"
+        " JOIN regional_indicators r ON r.id = s.candidate_id ORDER BY s.regional_indicator_id, s.rank"
+    ):
+        candidates.setdefault(ri_id, []).append({
+            "region": region, "name": name, "sources": sources.get(cand_id, []), "score": score,
+            "explanation": explanation, "via": via,
+        })
+    return [
+        {"region": region, "name": name, "level1": level1, "level2": level2, "sources": sources.get(ri_id, []),
+         "candidates": candidates.get(ri_id, [])}
+        for ri_id, region, name, level1, level2 in connection.execute(
+            "SELECT id, region, name, level1, level2 FROM regional_indicators ORDER BY region, name")
+    ]
