@@ -499,7 +499,7 @@ class Matcher:
         q = self.normal_of[ri_id]
         concept = self.decisions.concept_of.get(ri_id)
         members = self._members_of()
-        pool: dict[int, tuple[float, Normalized, str | None]] = {}
+        pool: dict[int, tuple[float, Normalized, str | None, int]] = {}
         names = self.index.names
         # query side: the query's own name, and those of its approved concept (aliases)
         sources: list[tuple[Normalized, str | None]] = [(q, None)]
@@ -522,24 +522,26 @@ class Matcher:
                     score = combine(neighbour.score, neighbour.factor, bonus * neighbour.factor)
                     if via is not None:
                         score = max(0.0, score - ALIAS_DISCOUNT)
-                    self._offer(pool, ri_id, concept, candidate_id, score, source, via)
+                    self._offer(pool, ri_id, concept, candidate_id, score, source, via, candidate_id)
                     other = self.decisions.concept_of.get(candidate_id)
                     if other is not None and other != concept:
                         alias_via = self.decisions.concept_names.get(other) or candidate.name
                         for member in members.get(other, []):
                             if member != candidate_id:
                                 self._offer(pool, ri_id, concept, member, max(0.0, score - ALIAS_DISCOUNT),
-                                            source, alias_via)
+                                            source, alias_via, candidate_id)
         ranked = sorted(
             (item for item in pool.items() if item[1][0] >= MIN_SCORE),
             key=lambda item: (-item[1][0], self.indicators[item[0]].region, self.indicators[item[0]].name),
         )[:top]
         result = []
-        for candidate_id, (score, source, via) in ranked:
+        for candidate_id, (score, source, via, matched) in ranked:
             candidate = self.indicators[candidate_id]
             parts: tuple[Part, ...] = ()
             if explain:
-                _score, found = pair_parts(query, source, candidate, self.normal_of[candidate_id], self.index)
+                # explained by the pair that gave the score: the query (or its alias) and the name matched
+                _score, found = pair_parts(query, source, self.indicators[matched], self.normal_of[matched],
+                                           self.index)
                 parts = tuple(found)
                 if via is not None:
                     parts = (*parts, Part("alias", -ALIAS_DISCOUNT))
@@ -547,7 +549,7 @@ class Matcher:
         return result
 
     def _offer(self, pool: dict, ri_id: int, concept: int | None, candidate_id: int, score: float,
-               source: Normalized, via: str | None) -> None:
+               source: Normalized, via: str | None, matched: int) -> None:
         candidate = self.indicators.get(candidate_id)
         if candidate is None or candidate_id == ri_id or candidate.region == self.indicators[ri_id].region:
             return
@@ -557,7 +559,7 @@ class Matcher:
             return
         best = pool.get(candidate_id)
         if best is None or score > best[0]:
-            pool[candidate_id] = (score, source, via)
+            pool[candidate_id] = (score, source, via, matched)
 
 
 def brute_force_top(matcher: Matcher, ri_id: int, top: int = 10) -> list[int]:
