@@ -74,8 +74,8 @@ class Lexicon:
             for term in group:
                 self.actions.setdefault(term, base + offset)
         self.generic.update(generic)
-        self.__dict__.pop("_synonym_pattern", None)
-        self.__dict__.pop("_action_pattern", None)
+        for cached in ("_synonym_pattern", "_action_pattern", "_qualifier_pattern", "_population_pattern"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def _synonym_pattern(self) -> re.Pattern[str] | None:
@@ -107,8 +107,20 @@ class Lexicon:
         pattern = self._action_pattern
         return {self.actions[m.group(0)] for m in pattern.finditer(text)} if pattern else set()
 
+    @cached_property
+    def _qualifier_pattern(self) -> re.Pattern[str] | None:
+        terms = sorted(self.qualifiers, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+    @cached_property
+    def _population_pattern(self) -> re.Pattern[str] | None:
+        terms = sorted(self.populations, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, terms))) if terms else None
+
     def qualifiers_in(self, text: str) -> set[str]:
-        return {q for q in self.qualifiers if q in text}
+        pattern = self._qualifier_pattern
+        return set(pattern.findall(text)) if pattern else set()
 
     def populations_in(self, text: str) -> set[str]:
-        return {p for p in self.populations if p in text}
+        pattern = self._population_pattern
+        return set(pattern.findall(text)) if pattern else set()

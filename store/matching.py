@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -83,7 +83,7 @@ def normalize(name: str, lexicon: Lexicon) -> Normalized:
     canonical, rewrites = lexicon.canonicalize(text)
     name_kind = None
     for kind, heads in _NAME_KIND:
-        if any(text.endswith(head) for head in heads):
+        if text.endswith(heads):
             name_kind = kind
             break
     if unit and name_kind is None:
@@ -195,66 +195,92 @@ def _bigrams(text: str) -> list[str]:
     return [text[i: i + 2] for i in range(len(text) - 1)]
 
 
+def _bits(values: Iterable, ids: dict) -> int:
+    mask = 0
+    for value in values:
+        mask |= 1 << (ids.setdefault(value, len(ids)) % 63)
+    return mask
+
+
 class NameIndex:
-    """Distinct canonical names with IDF-weighted bigram vectors, for candidate generation and scoring."""
+    """Distinct canonical names with IDF-weighted bigram vectors and the per-name features the vectorised
+    scorer needs (contrast terms as bit masks)."""
 
     def __init__(self, names: Sequence[Normalized], *, informative: int = 40) -> None:
         self.names = list(names)
-        self.position = {n.canonical: i for i, n in enumerate(self.names)}
-        grams = [set(_bigrams(n.canonical)) for n in self.names]
-        df = Counter(g for gs in grams for g in gs)
+        self.canonicals = [n.canonical for n in self.names]
+        self.position = {c: i for i, c in enumerate(self.canonicals)}
+        self.vocabulary: dict[str, int] = {}
+        rows = array("i")
+        cols = array("i")
+        for row, text in enumerate(self.canonicals):
+            grams = {self.vocabulary.setdefault(g, len(self.vocabulary)) for g in _bigrams(text)}
+            rows.extend([row] * len(grams))
+            cols.extend(grams)
+        rows_np = np.frombuffer(rows, dtype=np.int32) if len(rows) else np.zeros(0, dtype=np.int32)
+        cols_np = np.frombuffer(cols, dtype=np.int32) if len(cols) else np.zeros(0, dtype=np.int32)
         total = max(len(self.names), 1)
-        self.idf = {g: math.log((total + 1) / (c + 0.5)) for g, c in df.items()}
-        vocabulary = {g: i for i, g in enumerate(df)}
-        rows, cols, values = [], [], []
-        inf_rows, inf_cols, inf_values = [], [], []
-        for row, gs in enumerate(grams):
-            weights = {g: self.idf[g] for g in gs}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for g, w in weights.items():
-                rows.append(row)
-                cols.append(vocabulary[g])
-                values.append(w / norm)
-            frequent = max(50, total // 50)
-            for chosen, (g, w) in enumerate(sorted(weights.items(), key=lambda item: -item[1])):
-                # the rarest bigrams of the name; frequent ones only while it has fewer than three
-                if chosen >= informative or (chosen >= 3 and df[g] > frequent):
-                    break
-                inf_rows.append(row)
-                inf_cols.append(vocabulary[g])
-                inf_values.append(w / norm)
-        shape = (len(self.names), max(len(vocabulary), 1))
-        self.matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
-        self.lengths = np.array([len(n.canonical) for n in self.names], dtype=np.float32)
-        self.informative = sparse.csr_matrix((inf_values, (inf_rows, inf_cols)), shape=shape, dtype=np.float32)
+        self.df = np.bincount(cols_np, minlength=max(len(self.vocabulary), 1)).astype(np.float32)
+        self.idf = np.log((total + 1) / (self.df + 0.5)).astype(np.float32)
+        weights = self.idf[cols_np]
+        norms = np.sqrt(np.bincount(rows_np, weights=weights * weights, minlength=len(self.names)))
+        values = weights / np.maximum(norms[rows_np], 1e-9)
+        shape = (len(self.names), max(len(self.vocabulary), 1))
+        self.matrix = sparse.csr_matrix((values.astype(np.float32), (rows_np, cols_np)), shape=shape)
+        # the rarest bigrams of each name; frequent ones only while it has fewer than three
+        order = np.lexsort((-weights, rows_np))
+        starts = np.searchsorted(rows_np[order], rows_np[order])
+        rank = np.arange(len(order)) - starts
+        frequent = max(50, total // 50)
+        chosen = order[(rank < informative) & ((rank < 3) | (self.df[cols_np[order]] <= frequent))]
+        self.informative = sparse.csr_matrix(
+            (values[chosen].astype(np.float32), (rows_np[chosen], cols_np[chosen])), shape=shape)
         self._postings = self.matrix.T.tocsr()  # bigram -> names
+        self.lengths = np.array([len(c) for c in self.canonicals], dtype=np.float32)
+        ids: dict = {}
+        self.qualifiers = np.array([_bits(n.qualifiers, ids) for n in self.names], dtype=np.int64)
+        ids = {}
+        self.populations = np.array([_bits(n.populations, ids) for n in self.names], dtype=np.int64)
+        ids = {}
+        self.actions = np.array([_bits(n.actions, ids) for n in self.names], dtype=np.int64)
+        self.quoted = np.array([bool(n.quoted) for n in self.names], dtype=bool)
+        self.tail = np.array([[ord(ch) for ch in c[-5:].rjust(5, "\0")] for c in self.canonicals],
+                             dtype=np.int32).reshape(-1, 5)
 
     def idf_similarity(self, a: str, b: str) -> float:
         """Cosine of the IDF-weighted bigram sets of two canonical names."""
         ga, gb = set(_bigrams(a)), set(_bigrams(b))
         if not ga or not gb:
             return 1.0 if a == b and a else 0.0
-        shared = sum(self.idf.get(g, 1.0) ** 2 for g in ga & gb)
-        na = math.sqrt(sum(self.idf.get(g, 1.0) ** 2 for g in ga))
-        nb = math.sqrt(sum(self.idf.get(g, 1.0) ** 2 for g in gb))
+
+        def weight(gram: str) -> float:
+            index = self.vocabulary.get(gram)
+            return float(self.idf[index]) if index is not None else 1.0
+
+        shared = sum(weight(g) ** 2 for g in ga & gb)
+        na = math.sqrt(sum(weight(g) ** 2 for g in ga))
+        nb = math.sqrt(sum(weight(g) ** 2 for g in gb))
         return shared / (na * nb) if na and nb else 0.0
 
-    def shortlist(self, rows: Sequence[int], size: int) -> list[list[int]]:
-        """For each row, the ``size`` names sharing the most informative bigram weight with it (itself first)."""
-        if not self.names:
-            return [[] for _ in rows]
+    def shortlist(self, rows: Sequence[int], size: int) -> np.ndarray:
+        """For each row, the names sharing the most informative bigram weight with it: an array of
+        ``size + 1`` columns, the row itself first, -1 where there are fewer."""
+        result = np.full((len(rows), size + 1), -1, dtype=np.int64)
+        if not self.names or not len(rows):
+            return result
         product = (self.informative[list(rows)] @ self._postings).tocsr()
-        result = []
         for offset, row in enumerate(rows):
             start, end = product.indptr[offset], product.indptr[offset + 1]
             indices = product.indices[start:end]
             data = product.data[start:end]
+            keep = indices != row
+            indices, data = indices[keep], data[keep]
             if len(indices) > size:
-                keep = np.argpartition(-data, size)[:size]
-                indices, data = indices[keep], data[keep]
+                top = np.argpartition(-data, size)[:size]
+                indices, data = indices[top], data[top]
             order = np.lexsort((indices, -data))
-            ranked = [int(i) for i in indices[order] if i != row]
-            result.append([row, *ranked])
+            result[offset, 0] = row
+            result[offset, 1: 1 + len(order)] = indices[order]
         return result
 
 
@@ -273,14 +299,16 @@ def string_similarity(a: str, b: str) -> float:
 def _different_subjects(a: str, b: str) -> str | None:
     """The shared measure when two names end alike but say it of unrelated things (重点工作办结率 vs
     处理群众投诉件办结率), else None."""
+    if not a or not b or a[-1] != b[-1]:
+        return None
     shared = 0
-    while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
+    for x, y in zip(reversed(a), reversed(b)):  # noqa: B905 - the shorter name bounds the suffix
+        if x != y:
+            break
         shared += 1
-    if not 2 <= shared <= 4:
+    if not 2 <= shared <= 4 or len(a) - shared < 3 or len(b) - shared < 3:
         return None
     left_a, left_b = a[:-shared], b[:-shared]
-    if len(left_a) < 3 or len(left_b) < 3:
-        return None
     if set(_bigrams(left_a)) & set(_bigrams(left_b)) or fuzz.ratio(left_a, left_b) >= 25:
         return None
     return a[-shared:]
@@ -385,173 +413,321 @@ class Neighbour:
     factor: float
 
 
-def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 60, keep: int = 24,
-                    workers: int = 1) -> list[list[Neighbour]]:
-    """Best names for each of ``rows`` (itself first), scored with vectorised rapidfuzz calls."""
-    lists = index.shortlist(rows, shortlist)
-    query_rows = np.fromiter((r for r, found in zip(rows, lists, strict=True) for _ in found), dtype=np.int64)
-    cand_rows = np.fromiter((c for found in lists for c in found), dtype=np.int64)
-    if len(cand_rows) == 0:
-        return [[] for _ in rows]
-    names = index.names
-    queries = [names[i].canonical for i in query_rows]
-    choices = [names[i].canonical for i in cand_rows]
-    ratio = process.cpdist(queries, choices, scorer=fuzz.ratio, workers=workers) / 100
-    partial = process.cpdist(queries, choices, scorer=fuzz.partial_ratio, workers=workers) / 100
-    lengths_q = index.lengths[query_rows]
-    lengths_c = index.lengths[cand_rows]
-    coverage = np.minimum(lengths_q, lengths_c) / np.maximum(np.maximum(lengths_q, lengths_c), 1)
+def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 40, keep: int = 12,
+                    workers: int = 1, candidates: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best names for each of ``rows``: (rows, scores, factors) arrays of ``keep`` columns, best first,
+    -1 rows where there are fewer. The string and IDF parts and the contrast terms are computed for all
+    shortlisted pairs at once (rapidfuzz cpdist, sparse products, bit masks); only the few pairs that
+    end alike go through the subject test one by one."""
+    count = len(rows)
+    out_rows = np.full((count, keep), -1, dtype=np.int32)
+    out_scores = np.zeros((count, keep), dtype=np.float32)
+    out_factors = np.ones((count, keep), dtype=np.float32)
+    if not count:
+        return out_rows, out_scores, out_factors
+    if candidates is None:
+        candidates = index.shortlist(rows, shortlist)
+    queries = np.repeat(np.asarray(rows, dtype=np.int64)[:, None], candidates.shape[1], axis=1)
+    valid = candidates >= 0
+    q_flat, c_flat = queries[valid], candidates[valid]
+    texts = index.canonicals
+    ratio = process.cpdist([texts[i] for i in q_flat], [texts[i] for i in c_flat], scorer=fuzz.ratio,
+                           workers=workers) / 100
+    partial = process.cpdist([texts[i] for i in q_flat], [texts[i] for i in c_flat], scorer=fuzz.partial_ratio,
+                             workers=workers) / 100
+    lq, lc = index.lengths[q_flat], index.lengths[c_flat]
+    coverage = np.minimum(lq, lc) / np.maximum(np.maximum(lq, lc), 1)
     string = np.maximum(ratio, partial * (0.55 + 0.45 * coverage) * 0.97)
-    string[query_rows == cand_rows] = 1.0
-    idf = np.asarray(index.matrix[query_rows].multiply(index.matrix[cand_rows]).sum(axis=1)).ravel()
-    base = W_STRING * string + W_IDF * idf
-    result: list[list[Neighbour]] = []
-    offset = 0
-    for row, found in zip(rows, lists, strict=True):
-        count = len(found)
-        scores = base[offset: offset + count]
-        order = np.argsort(-scores, kind="stable")[: keep + 8]
-        q = names[row]
-        kept: list[Neighbour] = []
-        for position in order:
-            candidate_row = found[position]
-            score = float(scores[position])
-            if score < MIN_SCORE * 0.5:
-                break
-            penalty, factor, _parts = contrast(q, names[candidate_row]) if candidate_row != row else (0.0, 1.0, [])
-            name_score = max(0.0, score + penalty) * factor
-            if factor < 1.0 and name_score < MIN_CONTRASTED - 0.1:
-                continue
-            kept.append(Neighbour(candidate_row, name_score, factor))
-        kept.sort(key=lambda n: (-n.score, n.row))
-        result.append(kept[:keep])
-        offset += count
-    return result
+    string[q_flat == c_flat] = 1.0
+    idf = np.asarray(index.matrix[q_flat].multiply(index.matrix[c_flat]).sum(axis=1)).ravel()
+    base = np.full(candidates.shape, -np.inf, dtype=np.float64)
+    base[valid] = W_STRING * string + W_IDF * idf
+    # the leading pairs by base score get the contrast terms
+    width = min(keep + 6, base.shape[1])
+    lead = np.argpartition(-base, width - 1, axis=1)[:, :width] if base.shape[1] > width else \
+        np.tile(np.arange(base.shape[1]), (count, 1))
+    lead_base = np.take_along_axis(base, lead, axis=1)
+    lead_q = np.take_along_axis(queries, lead, axis=1)
+    lead_c = np.take_along_axis(candidates, lead, axis=1)
+    ok = (lead_c >= 0) & np.isfinite(lead_base) & (lead_base >= MIN_SCORE * 0.5)
+    qc, cc = np.where(ok, lead_q, 0), np.where(ok, lead_c, 0)
+    differing = np.bitwise_count(index.qualifiers[qc] ^ index.qualifiers[cc])
+    factor = np.power(QUALIFIER, np.minimum(differing, 2)).astype(np.float64)
+    acts_q, acts_c = index.actions[qc], index.actions[cc]
+    factor[(acts_q != 0) & (acts_c != 0) & ((acts_q & acts_c) == 0)] *= ACTION
+    penalty = np.where((index.populations[qc] ^ index.populations[cc]) != 0, POPULATION, 0.0)
+    # shared ending length (0..5) of each pair, to find "same measure" pairs without a Python loop
+    same = index.tail[qc] == index.tail[cc]
+    ending = np.cumprod(same[..., ::-1], axis=-1).sum(axis=-1)
+    room = (index.lengths[qc] - ending >= 3) & (index.lengths[cc] - ending >= 3)
+    names = index.names
+    for i, j in zip(*np.nonzero(ok & (qc != cc) & (((ending >= 2) & (ending <= 4) & room) | index.quoted[qc]
+                                                      | index.quoted[cc])), strict=True):
+        q, c = names[qc[i, j]], names[cc[i, j]]
+        if 2 <= ending[i, j] <= 4 and _different_subjects(q.canonical, c.canonical):
+            factor[i, j] *= SUBJECT
+        if (q.quoted or c.quoted) and (
+            [t for t in q.quoted if t not in c.core] + [t for t in c.quoted if t not in q.core]
+        ):
+            factor[i, j] *= QUOTED
+    score = np.maximum(0.0, lead_base + penalty) * factor
+    score[~ok | ((factor < 1.0) & (score < MIN_CONTRASTED - 0.1))] = -1.0
+    best = np.argsort(-score, axis=1, kind="stable")[:, :keep]
+    best_scores = np.take_along_axis(score, best, axis=1)
+    found = best_scores >= 0
+    out_rows[:, : best.shape[1]] = np.where(found, np.take_along_axis(lead_c, best, axis=1), -1)
+    out_scores[:, : best.shape[1]] = np.where(found, best_scores, 0.0)
+    out_factors[:, : best.shape[1]] = np.where(found, np.take_along_axis(factor, best, axis=1), 1.0)
+    return out_rows, out_scores, out_factors
+
+
+_PER_NAME = 60  # regional indicators considered per candidate name (same level 2 first)
+_KEEP = 12  # neighbour names kept per name
 
 
 class Matcher:
-    """Suggestions for regional indicators, from other regions only, learning from decisions."""
+    """Suggestions for regional indicators, from other regions only, learning from decisions.
+
+    Regional indicators are kept in compact columns (ids, region codes, name rows, levels) so that a
+    workspace of a million of them fits; their target kind and sources are loaded only for the
+    indicators a suggestion shows, through ``details``.
+    """
 
     def __init__(
         self,
-        indicators: Iterable[RegionalIndicator],
+        indicators: Iterable[RegionalIndicator] | Iterable[tuple],
         lexicon: Lexicon | None = None,
         decisions: Decisions | None = None,
         *,
-        shortlist: int = 60,
+        shortlist: int = 40,
+        details: Callable[[list[int]], dict[int, tuple[str | None, tuple[str, ...]]]] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.shipped()
         self.decisions = decisions or Decisions()
-        self.indicators = {ri.id: ri for ri in indicators}
         self.shortlist_size = shortlist
+        self._details_loader = details
+        self._details: dict[int, tuple[str | None, tuple[str, ...]]] = {}
+        ids: list[int] = []
+        region_codes: list[int] = []
+        self.regions: list[str] = []
+        region_index: dict[str, int] = {}
+        self._names: list[str] = []
+        self._level1: list[str | None] = []
+        self._level2: list[str | None] = []
+        interned: dict[str, str] = {}
+        for item in indicators:
+            if isinstance(item, RegionalIndicator):
+                ri_id, region, name, level1, level2 = item.id, item.region, item.name, item.level1, item.level2
+                self._details[ri_id] = (item.target_kind, item.sources)
+            else:
+                ri_id, region, name, level1, level2 = item[:5]
+            code = region_index.get(region)
+            if code is None:
+                code = region_index[region] = len(self.regions)
+                self.regions.append(region)
+            ids.append(ri_id)
+            region_codes.append(code)
+            self._names.append(interned.setdefault(name, name))
+            self._level1.append(interned.setdefault(level1, level1) if level1 else None)
+            self._level2.append(interned.setdefault(level2, level2) if level2 else None)
+        self._ids = np.array(ids, dtype=np.int64)
+        self._region = np.array(region_codes, dtype=np.int32)
+        self._position = np.full(int(self._ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
+        self._position[self._ids] = np.arange(len(ids))
+        level2_codes: dict[str | None, int] = {}
+        self._level2_code = np.array([level2_codes.setdefault(l2, len(level2_codes)) for l2 in self._level2],
+                                     dtype=np.int32)
         normalized: dict[str, Normalized] = {}
-        self.normal_of: dict[int, Normalized] = {}
-        for ri in self.indicators.values():
-            n = normalized.get(ri.name)
-            if n is None:
-                n = normalized[ri.name] = normalize(ri.name, self.lexicon)
-            self.normal_of[ri.id] = n
+        for name in dict.fromkeys(self._names):
+            normalized[name] = normalize(name, self.lexicon)
         distinct: dict[str, Normalized] = {}
         for n in normalized.values():
             distinct.setdefault(n.canonical, n)
         self.index = NameIndex(list(distinct.values()))
-        self.by_row: dict[int, list[int]] = {}
-        for ri_id in sorted(self.normal_of, key=lambda i: (self.indicators[i].region, i)):
-            self.by_row.setdefault(self.index.position[self.normal_of[ri_id].canonical], []).append(ri_id)
-        self._neighbours: dict[int, list[Neighbour]] = {}
+        row_of_name = {name: self.index.position[n.canonical] for name, n in normalized.items()}
+        self._row = np.array([row_of_name[name] for name in self._names], dtype=np.int32)
+        self._normal_of_name = normalized
+        # regional indicators grouped by name row, each group ordered by region then id
+        self._order = np.lexsort((self._ids, self._region, self._row))
+        self._row_start = np.searchsorted(self._row[self._order], np.arange(len(self.index.names) + 1))
+        size = len(self.index.names)
+        self._nb_rows = np.full((size, _KEEP), -1, dtype=np.int32)
+        self._nb_scores = np.zeros((size, _KEEP), dtype=np.float32)
+        self._nb_factors = np.ones((size, _KEEP), dtype=np.float32)
+        self._nb_done = np.zeros(size, dtype=bool)
         self._members: dict[int, list[int]] | None = None
+        self._objects: dict[int, RegionalIndicator] = {}
+
+    # -- regional indicators -----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> list[int]:
+        return [int(i) for i in np.sort(self._ids)]
+
+    def __contains__(self, ri_id: object) -> bool:
+        return isinstance(ri_id, int) and 0 <= ri_id < len(self._position) and self._position[ri_id] >= 0
+
+    def _pos(self, ri_id: int) -> int:
+        if ri_id not in self:
+            raise KeyError(ri_id)
+        return int(self._position[ri_id])
+
+    def _load_details(self, ri_ids: Iterable[int]) -> None:
+        missing = [i for i in ri_ids if i not in self._details]
+        if missing and self._details_loader is not None:
+            self._details.update(self._details_loader(missing))
+        for i in missing:
+            self._details.setdefault(i, (None, ()))
+
+    def indicator(self, ri_id: int) -> RegionalIndicator:
+        found = self._objects.get(ri_id)
+        if found is None:
+            pos = self._pos(ri_id)
+            self._load_details([ri_id])
+            kind, sources = self._details[ri_id]
+            found = RegionalIndicator(ri_id, self.regions[self._region[pos]], self._names[pos], self._level1[pos],
+                                      self._level2[pos], kind, sources)
+            self._objects[ri_id] = found
+        return found
+
+    def normal(self, ri_id: int) -> Normalized:
+        return self._normal_of_name[self._names[self._pos(ri_id)]]
 
     def set_decisions(self, decisions: Decisions) -> None:
         self.decisions = decisions
         self._members = None
 
     def row_of(self, ri_id: int) -> int:
-        return self.index.position[self.normal_of[ri_id].canonical]
+        return int(self._row[self._pos(ri_id)])
+
+    # -- names -------------------------------------------------------------------------------------
 
     def neighbours(self, row: int) -> list[Neighbour]:
-        cached = self._neighbours.get(row)
-        if cached is None:
-            cached = name_neighbours(self.index, [row], shortlist=self.shortlist_size)[0]
-            self._neighbours[row] = cached
-        return cached
+        """The best names for one name (computed once, then kept)."""
+        if not self._nb_done[row]:
+            self._store([row], name_neighbours(self.index, [row], shortlist=self.shortlist_size, keep=_KEEP))
+        return [Neighbour(int(r), float(s), float(f)) for r, s, f in
+                zip(self._nb_rows[row], self._nb_scores[row], self._nb_factors[row], strict=True) if r >= 0]
 
-    def precompute(self, chunk: int = 2000, workers: int = 1,
+    def _store(self, rows: list[int], found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        self._nb_rows[rows], self._nb_scores[rows], self._nb_factors[rows] = found
+        self._nb_done[rows] = True
+
+    def precompute(self, chunk: int = 4000, workers: int = -1,
                    progress: Callable[[int, int], None] | None = None) -> None:
-        """Neighbour names for every distinct name, in vectorised chunks."""
-        total = len(self.index.names)
-        rows = [r for r in range(total) if r not in self._neighbours]
+        """Neighbour names for every distinct name, in vectorised chunks (rapidfuzz spreads the string
+        scoring over ``workers`` threads; -1 is every core)."""
+        rows = [int(r) for r in np.nonzero(~self._nb_done)[0]]
         for start in range(0, len(rows), chunk):
             part = rows[start: start + chunk]
-            for row, found in zip(part, name_neighbours(self.index, part, shortlist=self.shortlist_size,
-                                                        workers=workers), strict=True):
-                self._neighbours[row] = found
+            self._store(part, name_neighbours(self.index, part, shortlist=self.shortlist_size, keep=_KEEP,
+                                              workers=workers))
             if progress:
                 progress(min(start + chunk, len(rows)), len(rows))
+
+    def top_names(self, row: int, top: int = 10) -> list[tuple[str, float]]:
+        """Name-level suggestions: the best canonical names for one name, with their scores."""
+        return [(self.index.canonicals[n.row], n.score) for n in self.neighbours(row) if n.row != row][:top]
 
     def _members_of(self) -> dict[int, list[int]]:
         if self._members is None:
             self._members = self.decisions.members()
         return self._members
 
+    def _positions(self, row: int, region: int, level2: int) -> np.ndarray:
+        """Regional indicators carrying a name, other regions only, same level 2 first, at most _PER_NAME."""
+        group = self._order[self._row_start[row]: self._row_start[row + 1]]
+        group = group[self._region[group] != region]
+        if len(group) > _PER_NAME:
+            same = group[self._level2_code[group] == level2]
+            group = np.concatenate((same, group[self._level2_code[group] != level2]))[:_PER_NAME]
+        return group
+
+    def _level_bonus(self, query_pos: int, pos: int) -> float:
+        l2q, l2c = self._level2[query_pos], self._level2[pos]
+        if l2q and l2q == l2c:
+            return SAME_LEVEL2
+        l1q, l1c = self._level1[query_pos], self._level1[pos]
+        if l1q and l1q == l1c:
+            return SAME_LEVEL1
+        if l1q in PROJECT_LEVEL1 and l1c in PROJECT_LEVEL1:
+            return OTHER_LEVEL1
+        return 0.0
+
     def candidates(self, ri_id: int, top: int = 10, *, explain: bool = True) -> list[Candidate]:
         """The best ``top`` counterparts of a regional indicator in other regions, best first."""
-        query = self.indicators[ri_id]
-        q = self.normal_of[ri_id]
+        query_pos = self._pos(ri_id)
+        region = int(self._region[query_pos])
+        level2 = int(self._level2_code[query_pos])
+        q = self._normal_of_name[self._names[query_pos]]
         concept = self.decisions.concept_of.get(ri_id)
         members = self._members_of()
-        pool: dict[int, tuple[float, Normalized, str | None, int]] = {}
-        names = self.index.names
-        # query side: the query's own name, and those of its approved concept (aliases)
+        pool: dict[int, tuple[float, Normalized, str | None, int, float]] = {}
         sources: list[tuple[Normalized, str | None]] = [(q, None)]
         if concept is not None:
             concept_name = self.decisions.concept_names.get(concept)
             seen = {q.canonical}
             for member in members.get(concept, []):
-                n = self.normal_of.get(member)
-                if n is not None and n.canonical not in seen:
-                    seen.add(n.canonical)
-                    sources.append((n, concept_name or n.name))
+                if member in self:
+                    n = self.normal(member)
+                    if n.canonical not in seen:
+                        seen.add(n.canonical)
+                        sources.append((n, concept_name or n.name))
         for source, via in sources:
             for neighbour in self.neighbours(self.index.position[source.canonical]):
-                c = names[neighbour.row]
-                for candidate_id in self.by_row.get(neighbour.row, ())[:400]:
-                    candidate = self.indicators[candidate_id]
-                    if candidate.region == query.region or candidate_id == ri_id:
+                for pos in self._positions(neighbour.row, region, level2):
+                    candidate_id = int(self._ids[pos])
+                    if candidate_id == ri_id:
                         continue
-                    bonus, _ = context_parts(query, q, candidate, c)
-                    score = combine(neighbour.score, neighbour.factor, bonus * neighbour.factor)
+                    name_part = neighbour.score + self._level_bonus(query_pos, int(pos)) * neighbour.factor
                     if via is not None:
-                        score = max(0.0, score - ALIAS_DISCOUNT)
-                    self._offer(pool, ri_id, concept, candidate_id, score, source, via, candidate_id)
+                        name_part -= ALIAS_DISCOUNT
+                    self._offer(pool, ri_id, region, concept, candidate_id, name_part, source, via, candidate_id,
+                                neighbour.factor)
                     other = self.decisions.concept_of.get(candidate_id)
                     if other is not None and other != concept:
-                        alias_via = self.decisions.concept_names.get(other) or candidate.name
+                        alias_via = self.decisions.concept_names.get(other) or self._names[pos]
                         for member in members.get(other, []):
                             if member != candidate_id:
-                                self._offer(pool, ri_id, concept, member, max(0.0, score - ALIAS_DISCOUNT),
-                                            source, alias_via, candidate_id)
-        ranked = sorted(
-            (item for item in pool.items() if item[1][0] >= MIN_SCORE),
-            key=lambda item: (-item[1][0], self.indicators[item[0]].region, self.indicators[item[0]].name),
-        )[:top]
+                                self._offer(pool, ri_id, region, concept, member, name_part - ALIAS_DISCOUNT,
+                                            source, alias_via, candidate_id, neighbour.factor)
+        # the target kind moves a score by at most a few hundredths: settle it for the leading candidates
+        leading = sorted(pool.items(), key=lambda item: -item[1][0])[: top + 20]
+        self._load_details([ri_id, *(cid for cid, _ in leading), *(entry[3] for _, entry in leading)])
+        query = self.indicator(ri_id)
+        final = []
+        for candidate_id, (partial, source, via, matched, factor) in leading:
+            matched_ri = self.indicator(matched)
+            kind_bonus = 0.0
+            kq, kc = _kind(query, q), _kind(matched_ri, self.normal(matched))
+            if kq and kq == kc:
+                kind_bonus = SAME_KIND
+            elif kq and kc and frozenset((kq, kc)) in _KIND_CONFLICTS:
+                kind_bonus = OTHER_KIND
+            score = combine(partial, factor, kind_bonus * factor)
+            if score >= MIN_SCORE:
+                final.append((candidate_id, score, source, via, matched))
+        final.sort(key=lambda item: (-item[1], self.indicator(item[0]).region, self.indicator(item[0]).name))
         result = []
-        for candidate_id, (score, source, via, matched) in ranked:
-            candidate = self.indicators[candidate_id]
+        for candidate_id, score, source, via, matched in final[:top]:
             parts: tuple[Part, ...] = ()
             if explain:
                 # explained by the pair that gave the score: the query (or its alias) and the name matched
-                _score, found = pair_parts(query, source, self.indicators[matched], self.normal_of[matched],
-                                           self.index)
+                _score, found = pair_parts(query, source, self.indicator(matched), self.normal(matched), self.index)
                 parts = tuple(found)
                 if via is not None:
                     parts = (*parts, Part("alias", -ALIAS_DISCOUNT))
-            result.append(Candidate(candidate, round(score, 4), parts, via))
+            result.append(Candidate(self.indicator(candidate_id), round(score, 4), parts, via))
         return result
 
-    def _offer(self, pool: dict, ri_id: int, concept: int | None, candidate_id: int, score: float,
-               source: Normalized, via: str | None, matched: int) -> None:
-        candidate = self.indicators.get(candidate_id)
-        if candidate is None or candidate_id == ri_id or candidate.region == self.indicators[ri_id].region:
+    def _offer(self, pool: dict, ri_id: int, region: int, concept: int | None, candidate_id: int, score: float,
+               source: Normalized, via: str | None, matched: int, factor: float) -> None:
+        if candidate_id == ri_id or candidate_id not in self:
+            return
+        if self._region[self._position[candidate_id]] == region:
             return
         if concept is not None and self.decisions.concept_of.get(candidate_id) == concept:
             return  # already mapped together
@@ -559,23 +735,28 @@ class Matcher:
             return
         best = pool.get(candidate_id)
         if best is None or score > best[0]:
-            pool[candidate_id] = (score, source, via, matched)
+            pool[candidate_id] = (score, source, via, matched, factor)
+
+
+def brute_force_names(index: NameIndex, row: int, top: int = 10) -> list[int]:
+    """Reference for the benchmark: one name scored against every name (no shortlist), best first."""
+    everything = np.arange(len(index.names), dtype=np.int64)[None, :]
+    found, _scores, _factors = name_neighbours(index, [row], keep=top + 1, candidates=everything, workers=-1)
+    return [int(r) for r in found[0] if r >= 0 and r != row][:top]
 
 
 def brute_force_top(matcher: Matcher, ri_id: int, top: int = 10) -> list[int]:
-    """Reference ranking for the benchmark: the query's name scored against every name, no shortlist."""
-    query = matcher.indicators[ri_id]
-    q = matcher.normal_of[ri_id]
+    """Reference ranking for the benchmark: the query scored against every regional indicator."""
+    query = matcher.indicator(ri_id)
+    q = matcher.normal(ri_id)
     scored = []
-    for row, ids in matcher.by_row.items():
-        c = matcher.index.names[row]
-        for candidate_id in ids:
-            candidate = matcher.indicators[candidate_id]
-            if candidate.region == query.region:
-                continue
-            score, _parts = pair_parts(query, q, candidate, c, matcher.index)
-            if score >= MIN_SCORE:
-                scored.append((-score, candidate.region, candidate.name, candidate_id))
+    for candidate_id in matcher.ids():
+        candidate = matcher.indicator(candidate_id)
+        if candidate.region == query.region:
+            continue
+        score, _parts = pair_parts(query, q, candidate, matcher.normal(candidate_id), matcher.index)
+        if score >= MIN_SCORE:
+            scored.append((-score, candidate.region, candidate.name, candidate_id))
     scored.sort()
     return [item[3] for item in scored[:top]]
 
@@ -587,6 +768,7 @@ __all__ = [
     "Normalized",
     "Part",
     "RegionalIndicator",
+    "brute_force_names",
     "brute_force_top",
     "name_neighbours",
     "normalize",

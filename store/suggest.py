@@ -58,6 +58,34 @@ def load_indicators(workspace: Workspace) -> list[RegionalIndicator]:
     return result
 
 
+def load_details(workspace: Workspace, ri_ids: list[int]) -> dict[int, tuple[str | None, tuple[str, ...]]]:
+    """Target kind and sources of some regional indicators (what a shown suggestion needs)."""
+    kinds: dict[int, Counter[str]] = {}
+    sources: dict[int, list[str]] = {}
+    connection = workspace.connection
+    for start in range(0, len(ri_ids), 500):
+        chunk = ri_ids[start: start + 500]
+        marks = ",".join("?" * len(chunk))
+        for ri_id, annual, period, document in connection.execute(
+            "SELECT i.regional_indicator_id, i.annual_value, i.period_value, d.name FROM indicators i"
+            " JOIN records r ON r.id = i.record_id JOIN documents d ON d.id = r.document_id"
+            f" WHERE i.regional_indicator_id IN ({marks})", chunk
+        ):
+            for value in (annual, period):
+                if value:
+                    target = parse_target(value)
+                    if target is not None and target.kind in _NUMERIC_KINDS:
+                        kinds.setdefault(ri_id, Counter())[target.kind] += 1
+            found = sources.setdefault(ri_id, [])
+            if document not in found:
+                found.append(document)
+    result = {}
+    for ri_id in ri_ids:
+        counted = kinds.get(ri_id)
+        result[ri_id] = (counted.most_common(1)[0][0] if counted else None, tuple(sorted(sources.get(ri_id, []))))
+    return result
+
+
 def _state(workspace: Workspace, lexicon_file: Path | None, top: int) -> str:
     """What the cached suggestions depend on: documents, decisions, lexicon, list length."""
     digest = hashlib.sha256()
@@ -77,7 +105,10 @@ class Suggester:
         self.lexicon_file = lexicon_file
         self.top = top
         self.review = Review(workspace)
-        self.matcher = Matcher(load_indicators(workspace), Lexicon.load(lexicon_file), self.review.decisions())
+        rows = workspace.connection.execute(
+            "SELECT id, region, name, level1, level2 FROM regional_indicators ORDER BY id").fetchall()
+        self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self.review.decisions(),
+                               details=lambda ids: load_details(workspace, ids))
 
     def candidates(self, ri_id: int, top: int | None = None) -> list[Candidate]:
         return self.matcher.candidates(ri_id, top or self.top)
@@ -85,7 +116,7 @@ class Suggester:
     def compute_all(self, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> int:
         """Suggestions for every regional indicator, stored in the cache; returns how many were stored."""
         self.matcher.precompute(workers=workers)
-        ids = sorted(self.matcher.indicators)
+        ids = self.matcher.ids()
         rows = []
         for done, ri_id in enumerate(ids, start=1):
             rows.extend(self._rows(ri_id, self.matcher.candidates(ri_id, self.top)))
@@ -101,7 +132,7 @@ class Suggester:
         """After a decision: re-learn from the decisions and recompute the suggestions of the indicators it
         touches (and of those that had them as candidates). Returns the indicators refreshed."""
         self.matcher.set_decisions(self.review.decisions())
-        touched = {ri for ri in ri_ids if ri in self.matcher.indicators}
+        touched = {ri for ri in ri_ids if ri in self.matcher}
         decisions = self.matcher.decisions
         concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
         touched |= {ri for ri, concept in decisions.concept_of.items() if concept in concepts}

@@ -83,12 +83,14 @@ def region_names(count: int, rng: random.Random) -> list[str]:
     return ordered
 
 
-def _vary_name(name: str, rng: random.Random, scope: str) -> str:
+def _vary_name(name: str, rng: random.Random, scope: str, place: str) -> str:
     roll = rng.random()
-    if roll < 0.35:
+    if roll < 0.3:
         name = f"{scope}{name}"
-    elif roll < 0.5:
+    elif roll < 0.42:
         name = f"{scope}项目{name}"
+    elif roll < 0.62:
+        name = f"{place}{name}"  # regions name their own programmes ("广州医保AI智能客服…")
     for old, new in SYNONYMS:
         if old in name and rng.random() < 0.3:
             name = name.replace(old, new, 1)
@@ -122,7 +124,8 @@ def make_documents(count: int, seed: int = 2025) -> list[tuple[str, str, str, in
             chosen.sort(key=lambda item: ("产出指标", "成本指标", "效益指标", "满意度指标").index(item.level1)
                         if item.level1 in ("产出指标", "成本指标", "效益指标", "满意度指标") else 9)
             varied = tuple(
-                Item(item.level1, item.level2, _vary_name(item.name, rng, scope), _vary_value(item.value, rng))
+                Item(item.level1, item.level2, _vary_name(item.name, rng, scope, region[:2]),
+                     _vary_value(item.value, rng))
                 for item in chosen
             )
             projects.append(Project(name, department, round(rng.uniform(1, 5000), 2), varied))
