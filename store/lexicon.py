@@ -87,25 +87,24 @@ class Lexicon:
         terms = sorted(self.actions, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, terms))) if terms else None
 
-    def canonicalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        """Rewrite synonyms to their canonical form; also return the (term, canonical) rewrites made."""
+    def canonicalize(self, text: str) -> str:
+        """Rewrite synonyms to their canonical form."""
         pattern = self._synonym_pattern
         if pattern is None:
-            return text, []
-        used: list[tuple[str, str]] = []
+            return text
+        synonyms = self.synonyms
+        return pattern.sub(lambda match: synonyms[match.group(0)], text)
 
-        def swap(match: re.Match[str]) -> str:
-            term = match.group(0)
-            canonical = self.synonyms[term]
-            if canonical != term:
-                used.append((term, canonical))
-            return canonical
-
-        return pattern.sub(swap, text), used
+    def rewrites(self, text: str) -> list[tuple[str, str]]:
+        """The (term, canonical form) rewrites :meth:`canonicalize` makes in a text, for explanations."""
+        pattern = self._synonym_pattern
+        if pattern is None:
+            return []
+        return [(term, self.synonyms[term]) for term in pattern.findall(text) if self.synonyms[term] != term]
 
     def action_groups(self, text: str) -> set[int]:
         pattern = self._action_pattern
-        return {self.actions[m.group(0)] for m in pattern.finditer(text)} if pattern else set()
+        return {self.actions[term] for term in pattern.findall(text)} if pattern else set()
 
     @cached_property
     def _qualifier_pattern(self) -> re.Pattern[str] | None:

@@ -54,11 +54,17 @@ class Normalized:
     unit: str | None
     scope: str | None
     quoted: tuple[str, ...]
-    rewrites: tuple[tuple[str, str], ...]
     qualifiers: frozenset[str]
     populations: frozenset[str]
     actions: frozenset[int]
     name_kind: str | None
+
+
+_QUOTE_CHARS = frozenset("“\"「『‘'")
+
+
+def _has_quote(text: str) -> bool:
+    return not _QUOTE_CHARS.isdisjoint(text)
 
 
 def normalize(name: str, lexicon: Lexicon) -> Normalized:
@@ -72,7 +78,7 @@ def normalize(name: str, lexicon: Lexicon) -> Normalized:
             break
         unit = match.group(1) if unit is None else f"{match.group(1)}{unit}"
         text = text[: match.start()]
-    quoted = tuple(dict.fromkeys(m.group(1) for m in _QUOTED.finditer(text)))
+    quoted = tuple(dict.fromkeys(m.group(1) for m in _QUOTED.finditer(text))) if _has_quote(text) else ()
     text = _PUNCT.sub("", text.replace("_", ""))
     scope = None
     index = text.find("项目")
@@ -80,7 +86,7 @@ def normalize(name: str, lexicon: Lexicon) -> Normalized:
         rest = text[index + 2:]
         scope = text[: index + 2]
         text = f"项目{rest}" if rest.startswith(_KEEP_AFTER_PROJECT) else rest
-    canonical, rewrites = lexicon.canonicalize(text)
+    canonical = lexicon.canonicalize(text)
     name_kind = None
     for kind, heads in _NAME_KIND:
         if text.endswith(heads):
@@ -90,10 +96,32 @@ def normalize(name: str, lexicon: Lexicon) -> Normalized:
         name_kind = "percent" if "%" in unit else "money" if "元" in unit else "count"
     return Normalized(
         name=name, core=text, canonical=canonical or text, unit=unit, scope=scope, quoted=quoted,
-        rewrites=tuple(rewrites), qualifiers=frozenset(lexicon.qualifiers_in(text)),
+        qualifiers=frozenset(lexicon.qualifiers_in(text)),
         populations=frozenset(lexicon.populations_in(text)),
         actions=frozenset(lexicon.action_groups(text)), name_kind=name_kind,
     )
+
+
+def normalize_all(names: list[str], lexicon: Lexicon) -> dict[str, Normalized]:
+    """Normalize many names (each once)."""
+    return {name: normalize(name, lexicon) for name in names}
+
+
+_ADMIN = ("自治州", "自治县", "地区", "省", "市", "州", "县", "区", "旗", "盟")
+
+
+def region_prefixes(region: str) -> list[str]:
+    """How a region's own name can open an indicator name: 韶关市曲江区 -> 韶关市曲江区, 韶关市, 曲江区, 韶关, 曲江."""
+    if region.startswith("?"):
+        return []
+    parts = [p for p in re.findall(r".+?(?:自治州|自治县|地区|省|市|州|县|区|旗|盟)", region) if len(p) >= 2]
+    forms = {region, *parts}
+    for part in (region, *parts):
+        for suffix in _ADMIN:
+            if part.endswith(suffix) and len(part) - len(suffix) >= 2:
+                forms.add(part[: -len(suffix)])
+                break
+    return sorted(forms, key=len, reverse=True)
 
 
 def without_unit(name: str) -> str:
@@ -195,6 +223,28 @@ def _bigrams(text: str) -> list[str]:
     return [text[i: i + 2] for i in range(len(text) - 1)]
 
 
+def _tfidf(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], total: int
+           ) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """IDF weights and the L2-normalised binary TF-IDF matrix of (row, gram) pairs."""
+    df = np.bincount(cols, minlength=shape[1]).astype(np.float32)
+    idf = np.log((total + 1) / (df + 0.5)).astype(np.float32)
+    weights = idf[cols]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=shape[0]))
+    values = (weights / np.maximum(norms[rows], 1e-9)).astype(np.float32)
+    return idf, sparse.csr_matrix((values, (rows, cols)), shape=shape)
+
+
+_SHIPPED: Lexicon | None = None
+_LARGE = 20_000  # distinct names from which the cheaper candidate generation is used
+
+
+def _shipped_lexicon() -> Lexicon:
+    global _SHIPPED
+    if _SHIPPED is None:
+        _SHIPPED = Lexicon.shipped()
+    return _SHIPPED
+
+
 def _bits(values: Iterable, ids: dict) -> int:
     mask = 0
     for value in values:
@@ -206,8 +256,13 @@ class NameIndex:
     """Distinct canonical names with IDF-weighted bigram vectors and the per-name features the vectorised
     scorer needs (contrast terms as bit masks)."""
 
-    def __init__(self, names: Sequence[Normalized], *, informative: int = 40) -> None:
+    def __init__(self, names: Sequence[Normalized], *, informative: int | None = None, frequent_divisor: int = 50,
+                 wide: int | None = None) -> None:
         self.names = list(names)
+        # the work per name shrinks on large workspaces, where near-duplicates make a short list enough
+        large = len(self.names) > _LARGE
+        informative = informative or (8 if large else 40)
+        self.wide = wide or (80 if large else 250)
         self.canonicals = [n.canonical for n in self.names]
         self.position = {c: i for i, c in enumerate(self.canonicals)}
         self.vocabulary: dict[str, int] = {}
@@ -220,22 +275,37 @@ class NameIndex:
         rows_np = np.frombuffer(rows, dtype=np.int32) if len(rows) else np.zeros(0, dtype=np.int32)
         cols_np = np.frombuffer(cols, dtype=np.int32) if len(cols) else np.zeros(0, dtype=np.int32)
         total = max(len(self.names), 1)
-        self.df = np.bincount(cols_np, minlength=max(len(self.vocabulary), 1)).astype(np.float32)
-        self.idf = np.log((total + 1) / (self.df + 0.5)).astype(np.float32)
-        weights = self.idf[cols_np]
-        norms = np.sqrt(np.bincount(rows_np, weights=weights * weights, minlength=len(self.names)))
-        values = weights / np.maximum(norms[rows_np], 1e-9)
         shape = (len(self.names), max(len(self.vocabulary), 1))
-        self.matrix = sparse.csr_matrix((values.astype(np.float32), (rows_np, cols_np)), shape=shape)
-        # the rarest bigrams of each name; frequent ones only while it has fewer than three
-        order = np.lexsort((-weights, rows_np))
-        starts = np.searchsorted(rows_np[order], rows_np[order])
+        self.idf, self.matrix = _tfidf(rows_np, cols_np, shape, total)
+        # search vectors (characters and bigrams) for generating candidates: a shared rare character
+        # tells names apart that share all their bigrams with many others
+        characters: dict[str, int] = {}
+        extra_rows = array("i")
+        extra_cols = array("i")
+        offset = len(self.vocabulary)
+        for row, text in enumerate(self.canonicals):
+            chars = {offset + characters.setdefault(ch, len(characters)) for ch in set(text)}
+            extra_rows.extend([row] * len(chars))
+            extra_cols.extend(chars)
+        search_rows = np.concatenate((rows_np, np.frombuffer(extra_rows, dtype=np.int32)))
+        search_cols = np.concatenate((cols_np, np.frombuffer(extra_cols, dtype=np.int32)))
+        search_shape = (len(self.names), max(offset + len(characters), 1))
+        search_idf, self.search = _tfidf(search_rows, search_cols, search_shape, total)
+        search_df = np.bincount(search_cols, minlength=search_shape[1])
+        weights = search_idf[search_cols]
+        # the rarest grams each name shares with some other name (a gram of its own finds nothing);
+        # frequent ones only while it has fewer than three
+        shared = search_df[search_cols] > 1
+        order = np.lexsort((-weights, ~shared, search_rows))
+        starts = np.searchsorted(search_rows[order], search_rows[order])
         rank = np.arange(len(order)) - starts
-        frequent = max(50, total // 50)
-        chosen = order[(rank < informative) & ((rank < 3) | (self.df[cols_np[order]] <= frequent))]
+        frequent = max(50, total // frequent_divisor)
+        chosen = order[shared[order] & (rank < informative)
+                       & ((rank < 3) | (search_df[search_cols[order]] <= frequent))]
         self.informative = sparse.csr_matrix(
-            (values[chosen].astype(np.float32), (rows_np[chosen], cols_np[chosen])), shape=shape)
-        self._postings = self.matrix.T.tocsr()  # bigram -> names
+            (np.ones(len(chosen), dtype=np.float32) * weights[chosen].astype(np.float32),
+             (search_rows[chosen], search_cols[chosen])), shape=search_shape)
+        self._postings = self.search.T.tocsr()  # gram -> names
         self.lengths = np.array([len(c) for c in self.canonicals], dtype=np.float32)
         ids: dict = {}
         self.qualifiers = np.array([_bits(n.qualifiers, ids) for n in self.names], dtype=np.int64)
@@ -262,25 +332,38 @@ class NameIndex:
         nb = math.sqrt(sum(weight(g) ** 2 for g in gb))
         return shared / (na * nb) if na and nb else 0.0
 
-    def shortlist(self, rows: Sequence[int], size: int) -> np.ndarray:
-        """For each row, the names sharing the most informative bigram weight with it: an array of
-        ``size + 1`` columns, the row itself first, -1 where there are fewer."""
+    def shortlist(self, rows: Sequence[int], size: int, *, wide: int | None = None) -> np.ndarray:
+        """For each row, the names most similar to it by IDF-weighted bigrams: an array of ``size + 1``
+        columns, the row itself first, -1 where there are fewer.
+
+        Two stages: the names sharing the row's informative (rare) bigrams, the ``wide`` best of them by
+        the weight of those bigrams; then the ``size`` best of those by the cosine of the full vectors.
+        """
+        wide = wide or self.wide
         result = np.full((len(rows), size + 1), -1, dtype=np.int64)
         if not self.names or not len(rows):
             return result
         product = (self.informative[list(rows)] @ self._postings).tocsr()
+        first = np.full((len(rows), wide), -1, dtype=np.int64)
         for offset, row in enumerate(rows):
             start, end = product.indptr[offset], product.indptr[offset + 1]
             indices = product.indices[start:end]
             data = product.data[start:end]
             keep = indices != row
             indices, data = indices[keep], data[keep]
-            if len(indices) > size:
-                top = np.argpartition(-data, size)[:size]
-                indices, data = indices[top], data[top]
-            order = np.lexsort((indices, -data))
-            result[offset, 0] = row
-            result[offset, 1: 1 + len(order)] = indices[order]
+            if len(indices) > wide:
+                top = np.argpartition(-data, wide)[:wide]
+                indices = indices[top]
+            first[offset, : len(indices)] = indices
+        valid = first >= 0
+        query_rows = np.repeat(np.asarray(rows, dtype=np.int64)[:, None], wide, axis=1)[valid]
+        cosine = np.full(first.shape, -1.0)
+        cosine[valid] = np.asarray(self.search[query_rows].multiply(self.search[first[valid]]).sum(axis=1)).ravel()
+        order = np.lexsort((first, -cosine), axis=1)[:, :size]
+        chosen = np.take_along_axis(first, order, axis=1)
+        chosen[np.take_along_axis(cosine, order, axis=1) < 0] = -1
+        result[:, 0] = rows
+        result[:, 1: 1 + chosen.shape[1]] = chosen
         return result
 
 
@@ -385,7 +468,8 @@ def combine(name_score: float, factor: float, context: float) -> float:
 
 
 def pair_parts(
-    query: RegionalIndicator, q: Normalized, candidate: RegionalIndicator, c: Normalized, index: NameIndex
+    query: RegionalIndicator, q: Normalized, candidate: RegionalIndicator, c: Normalized, index: NameIndex,
+    lexicon: Lexicon | None = None,
 ) -> tuple[float, list[Part]]:
     """Score one pair and say which parts gave the score (the scalar path, used for explanations)."""
     parts: list[Part] = []
@@ -396,7 +480,8 @@ def pair_parts(
     parts.append(Part("string", round(W_STRING * raw + W_IDF * idf, 2)))
     gain = W_STRING * (string - raw)
     if gain > 0.005:
-        terms = sorted({f"{t}≈{k}" for t, k in (*q.rewrites, *c.rewrites)})[:2]
+        lexicon = lexicon or _shipped_lexicon()
+        terms = sorted({f"{t}≈{k}" for t, k in (*lexicon.rewrites(q.core), *lexicon.rewrites(c.core))})[:2]
         parts.append(Part(f"synonym {' '.join(terms)}", round(gain, 2)))
     penalty, factor, contrast_parts = contrast(q, c)
     bonus, ctx = context_parts(query, q, candidate, c)
@@ -413,7 +498,7 @@ class Neighbour:
     factor: float
 
 
-def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 40, keep: int = 12,
+def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 24, keep: int = 12,
                     workers: int = 1, candidates: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Best names for each of ``rows``: (rows, scores, factors) arrays of ``keep`` columns, best first,
@@ -432,13 +517,21 @@ def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 4
     valid = candidates >= 0
     q_flat, c_flat = queries[valid], candidates[valid]
     texts = index.canonicals
-    ratio = process.cpdist([texts[i] for i in q_flat], [texts[i] for i in c_flat], scorer=fuzz.ratio,
-                           workers=workers) / 100
-    partial = process.cpdist([texts[i] for i in q_flat], [texts[i] for i in c_flat], scorer=fuzz.partial_ratio,
-                             workers=workers) / 100
+    q_texts = [texts[i] for i in q_flat]
+    c_texts = [texts[i] for i in c_flat]
+    ratio = process.cpdist(q_texts, c_texts, scorer=fuzz.ratio, workers=workers) / 100
     lq, lc = index.lengths[q_flat], index.lengths[c_flat]
     coverage = np.minimum(lq, lc) / np.maximum(np.maximum(lq, lc), 1)
-    string = np.maximum(ratio, partial * (0.55 + 0.45 * coverage) * 0.97)
+    string = ratio
+    # containment only pays where one name is clearly shorter (partial ≤ 1, so it cannot beat ratio
+    # otherwise: 0.97 × (0.55 + 0.45 × coverage) must exceed the ratio)
+    worth = (0.97 * (0.55 + 0.45 * coverage)) > ratio
+    if worth.any():
+        picked = np.nonzero(worth)[0]
+        partial = process.cpdist([q_texts[i] for i in picked], [c_texts[i] for i in picked],
+                                 scorer=fuzz.partial_ratio, workers=workers) / 100
+        string = ratio.copy()
+        string[picked] = np.maximum(ratio[picked], partial * (0.55 + 0.45 * coverage[picked]) * 0.97)
     string[q_flat == c_flat] = 1.0
     idf = np.asarray(index.matrix[q_flat].multiply(index.matrix[c_flat]).sum(axis=1)).ravel()
     base = np.full(candidates.shape, -np.inf, dtype=np.float64)
@@ -473,7 +566,7 @@ def name_neighbours(index: NameIndex, rows: Sequence[int], *, shortlist: int = 4
             factor[i, j] *= QUOTED
     score = np.maximum(0.0, lead_base + penalty) * factor
     score[~ok | ((factor < 1.0) & (score < MIN_CONTRASTED - 0.1))] = -1.0
-    best = np.argsort(-score, axis=1, kind="stable")[:, :keep]
+    best = np.lexsort((np.where(lead_c >= 0, lead_c, np.iinfo(np.int64).max), -score), axis=1)[:, :keep]
     best_scores = np.take_along_axis(score, best, axis=1)
     found = best_scores >= 0
     out_rows[:, : best.shape[1]] = np.where(found, np.take_along_axis(lead_c, best, axis=1), -1)
@@ -500,12 +593,11 @@ class Matcher:
         lexicon: Lexicon | None = None,
         decisions: Decisions | None = None,
         *,
-        shortlist: int = 40,
+        shortlist: int | None = None,
         details: Callable[[list[int]], dict[int, tuple[str | None, tuple[str, ...]]]] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.shipped()
         self.decisions = decisions or Decisions()
-        self.shortlist_size = shortlist
         self._details_loader = details
         self._details: dict[int, tuple[str | None, tuple[str, ...]]] = {}
         ids: list[int] = []
@@ -516,21 +608,23 @@ class Matcher:
         self._level1: list[str | None] = []
         self._level2: list[str | None] = []
         interned: dict[str, str] = {}
+        levels: dict[str | None, str | None] = {None: None}
+        names_append, level1_append, level2_append = self._names.append, self._level1.append, self._level2.append
+        intern_name, intern_level = interned.setdefault, levels.setdefault
         for item in indicators:
             if isinstance(item, RegionalIndicator):
-                ri_id, region, name, level1, level2 = item.id, item.region, item.name, item.level1, item.level2
-                self._details[ri_id] = (item.target_kind, item.sources)
-            else:
-                ri_id, region, name, level1, level2 = item[:5]
+                self._details[item.id] = (item.target_kind, item.sources)
+                item = (item.id, item.region, item.name, item.level1, item.level2)
+            ri_id, region, name, level1, level2 = item[:5]
             code = region_index.get(region)
             if code is None:
                 code = region_index[region] = len(self.regions)
                 self.regions.append(region)
             ids.append(ri_id)
             region_codes.append(code)
-            self._names.append(interned.setdefault(name, name))
-            self._level1.append(interned.setdefault(level1, level1) if level1 else None)
-            self._level2.append(interned.setdefault(level2, level2) if level2 else None)
+            names_append(intern_name(name, name))
+            level1_append(intern_level(level1, level1))
+            level2_append(intern_level(level2, level2))
         self._ids = np.array(ids, dtype=np.int64)
         self._region = np.array(region_codes, dtype=np.int32)
         self._position = np.full(int(self._ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
@@ -538,15 +632,26 @@ class Matcher:
         level2_codes: dict[str | None, int] = {}
         self._level2_code = np.array([level2_codes.setdefault(l2, len(level2_codes)) for l2 in self._level2],
                                      dtype=np.int32)
-        normalized: dict[str, Normalized] = {}
-        for name in dict.fromkeys(self._names):
-            normalized[name] = normalize(name, self.lexicon)
+        # a region's own name at the start of an indicator is scope, not meaning ("广州医保AI…" in 广州市)
+        prefixes = [tuple(region_prefixes(region)) for region in self.regions]
+        self._match_names: list[str] = []
+        match_append = self._match_names.append
+        for name, code in zip(self._names, region_codes, strict=True):
+            own = prefixes[code]
+            if own and name.startswith(own):
+                for prefix in own:
+                    if name.startswith(prefix) and len(name) - len(prefix) >= 4:
+                        name = intern_name(name[len(prefix):], name[len(prefix):])
+                        break
+            match_append(name)
+        normalized = normalize_all(list(dict.fromkeys(self._match_names)), self.lexicon)
         distinct: dict[str, Normalized] = {}
         for n in normalized.values():
             distinct.setdefault(n.canonical, n)
         self.index = NameIndex(list(distinct.values()))
+        self.shortlist_size = shortlist or (24 if len(self.index.names) > _LARGE else 60)
         row_of_name = {name: self.index.position[n.canonical] for name, n in normalized.items()}
-        self._row = np.array([row_of_name[name] for name in self._names], dtype=np.int32)
+        self._row = np.array([row_of_name[name] for name in self._match_names], dtype=np.int32)
         self._normal_of_name = normalized
         # regional indicators grouped by name row, each group ordered by region then id
         self._order = np.lexsort((self._ids, self._region, self._row))
@@ -594,7 +699,7 @@ class Matcher:
         return found
 
     def normal(self, ri_id: int) -> Normalized:
-        return self._normal_of_name[self._names[self._pos(ri_id)]]
+        return self._normal_of_name[self._match_names[self._pos(ri_id)]]
 
     def set_decisions(self, decisions: Decisions) -> None:
         self.decisions = decisions
@@ -616,7 +721,7 @@ class Matcher:
         self._nb_rows[rows], self._nb_scores[rows], self._nb_factors[rows] = found
         self._nb_done[rows] = True
 
-    def precompute(self, chunk: int = 4000, workers: int = -1,
+    def precompute(self, chunk: int = 2000, workers: int = -1,
                    progress: Callable[[int, int], None] | None = None) -> None:
         """Neighbour names for every distinct name, in vectorised chunks (rapidfuzz spreads the string
         scoring over ``workers`` threads; -1 is every core)."""
@@ -662,7 +767,7 @@ class Matcher:
         query_pos = self._pos(ri_id)
         region = int(self._region[query_pos])
         level2 = int(self._level2_code[query_pos])
-        q = self._normal_of_name[self._names[query_pos]]
+        q = self._normal_of_name[self._match_names[query_pos]]
         concept = self.decisions.concept_of.get(ri_id)
         members = self._members_of()
         pool: dict[int, tuple[float, Normalized, str | None, int, float]] = {}
@@ -716,7 +821,8 @@ class Matcher:
             parts: tuple[Part, ...] = ()
             if explain:
                 # explained by the pair that gave the score: the query (or its alias) and the name matched
-                _score, found = pair_parts(query, source, self.indicator(matched), self.normal(matched), self.index)
+                _score, found = pair_parts(query, source, self.indicator(matched), self.normal(matched), self.index,
+                                           self.lexicon)
                 parts = tuple(found)
                 if via is not None:
                     parts = (*parts, Part("alias", -ALIAS_DISCOUNT))

@@ -106,7 +106,7 @@ class Suggester:
         self.top = top
         self.review = Review(workspace)
         rows = workspace.connection.execute(
-            "SELECT id, region, name, level1, level2 FROM regional_indicators ORDER BY id").fetchall()
+            "SELECT id, region, name, level1, level2 FROM regional_indicators")
         self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self.review.decisions(),
                                details=lambda ids: load_details(workspace, ids))
 

@@ -29,6 +29,10 @@ DEPARTMENTS = ("医疗保障局", "卫生健康局", "民政局", "人力资源�
 SCOPES = ("城乡居民医保", "职工医保", "医疗救助", "长期护理保险", "医保基金监管", "医保信息化", "医保经办服务",
           "药品集中采购", "异地就医结算", "门诊共济", "生育保险", "困难群众资助参保", "定点医药机构管理",
           "医保支付方式改革", "医保政策宣传", "业务用房租赁", "机构运行", "后勤保障", "档案管理", "网络安全")
+SUBJECTS = ("困难群众", "参保人员", "定点机构", "基层", "县域", "乡镇", "村级", "学校", "社区", "企业职工",
+            "灵活就业人员", "新生儿", "老年人", "异地就医人员", "经办窗口", "网上办事", "慢特病", "门诊",
+            "住院", "药店", "医共体", "村卫生室", "家庭医生", "退役军人", "低收入人口", "大学生", "外来务工人员",
+            "重度残疾人", "失能人员", "孕产妇", "儿童", "中医")
 SYNONYMS = (("满意度", "满意率"), ("满意度", "好评率"), ("知晓率", "知晓度"), ("到位率", "到账率"),
             ("及时率", "及时性"), ("覆盖率", "覆盖面"), ("人次", "人数"), ("完成率", "完成情况"))
 UNITS = ("（%）", "(%)", "（人）", "（万元）", "(次)", "")
@@ -40,6 +44,7 @@ class Item:
     level2: str
     name: str
     value: str
+    base: str = ""  # the seed indicator this one varies: its true counterparts share it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +90,13 @@ def region_names(count: int, rng: random.Random) -> list[str]:
 
 def _vary_name(name: str, rng: random.Random, scope: str, place: str) -> str:
     roll = rng.random()
-    if roll < 0.3:
+    if roll < 0.25:
         name = f"{scope}{name}"
-    elif roll < 0.42:
+    elif roll < 0.5:
+        name = f"{scope}{rng.choice(SUBJECTS)}{name}"
+    elif roll < 0.6:
         name = f"{scope}项目{name}"
-    elif roll < 0.62:
+    elif roll < 0.75:
         name = f"{place}{name}"  # regions name their own programmes ("广州医保AI智能客服…")
     for old, new in SYNONYMS:
         if old in name and rng.random() < 0.3:
@@ -125,7 +132,7 @@ def make_documents(count: int, seed: int = 2025) -> list[tuple[str, str, str, in
                         if item.level1 in ("产出指标", "成本指标", "效益指标", "满意度指标") else 9)
             varied = tuple(
                 Item(item.level1, item.level2, _vary_name(item.name, rng, scope, region[:2]),
-                     _vary_value(item.value, rng))
+                     _vary_value(item.value, rng), item.name)
                 for item in chosen
             )
             projects.append(Project(name, department, round(rng.uniform(1, 5000), 2), varied))
@@ -252,10 +259,17 @@ def write_corpus(folder: Path, documents: int, seed: int = 2025) -> tuple[int, i
     """Write ``documents`` files into ``folder``; returns (documents, indicators written)."""
     folder.mkdir(parents=True, exist_ok=True)
     indicators = 0
+    bases: dict[str, str] = {}
     for index, (layout, region, department, year, projects) in enumerate(make_documents(documents, seed)):
         text = WRITERS[layout](region, department, year, projects)
         (folder / f"{index:05d}_{layout}.txt").write_text(text, encoding="utf-8")
         indicators += sum(len(p.items) for p in projects)
+        for project in projects:
+            for item in project.items:
+                bases.setdefault(item.name, item.base)
+    # which seed indicator each written name varies (the labels of the benchmark), beside the corpus
+    with (folder.parent / f"{folder.name}-bases.tsv").open("w", encoding="utf-8") as handle:
+        handle.writelines(f"{name}\t{base}\n" for name, base in bases.items())
     return documents, indicators
 
 
