@@ -14,6 +14,7 @@ The work happens once per globally distinct name (regions share most names):
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from array import array
@@ -732,6 +733,23 @@ class Matcher:
                                               workers=workers))
             if progress:
                 progress(min(start + chunk, len(rows)), len(rows))
+
+    def neighbours_complete(self) -> bool:
+        return bool(self._nb_done.all())
+
+    def dump_neighbours(self) -> bytes:
+        """The name-level suggestions as bytes (rows, scores, factors of every name)."""
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, rows=self._nb_rows, scores=self._nb_scores, factors=self._nb_factors,
+                            done=self._nb_done)
+        return buffer.getvalue()
+
+    def load_neighbours(self, data: bytes) -> None:
+        with np.load(io.BytesIO(data)) as stored:
+            if stored["rows"].shape != self._nb_rows.shape:
+                return
+            self._nb_rows, self._nb_scores = stored["rows"], stored["scores"]
+            self._nb_factors, self._nb_done = stored["factors"], stored["done"]
 
     def top_names(self, row: int, top: int = 10) -> list[tuple[str, float]]:
         """Name-level suggestions: the best canonical names for one name, with their scores."""

@@ -86,15 +86,20 @@ def load_details(workspace: Workspace, ri_ids: list[int]) -> dict[int, tuple[str
     return result
 
 
-def _state(workspace: Workspace, lexicon_file: Path | None, top: int) -> str:
-    """What the cached suggestions depend on: documents, decisions, lexicon, list length."""
+def _names_state(workspace: Workspace, lexicon_file: Path | None) -> str:
+    """What the name-level suggestions depend on: the documents and the lexicon."""
     digest = hashlib.sha256()
     for name, content_hash in workspace.connection.execute("SELECT name, content_hash FROM documents ORDER BY name"):
         digest.update(f"{name}\0{content_hash}\n".encode())
     if lexicon_file is not None:
         digest.update(lexicon_file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _state(workspace: Workspace, lexicon_file: Path | None, top: int) -> str:
+    """What the cached suggestions depend on: documents, decisions, lexicon, list length."""
     last_event = workspace.connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-    return f"{digest.hexdigest()[:16]}:{last_event}:{top}"
+    return f"{_names_state(workspace, lexicon_file)}:{last_event}:{top}"
 
 
 class Suggester:
@@ -109,13 +114,40 @@ class Suggester:
             "SELECT id, region, name, level1, level2 FROM regional_indicators")
         self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self.review.decisions(),
                                details=lambda ids: load_details(workspace, ids))
+        self.load_names()
+
+    def load_names(self) -> bool:
+        """Take the stored name-level suggestions when the documents and lexicon are unchanged."""
+        connection = self.workspace.connection
+        row = connection.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
+        if not row or row[0] != f"{_names_state(self.workspace, self.lexicon_file)}:{len(self.matcher.index.names)}":
+            return False
+        blob = connection.execute("SELECT data FROM name_suggestions WHERE id = 1").fetchone()
+        if blob is None:
+            return False
+        self.matcher.load_neighbours(blob[0])
+        return True
+
+    def save_names(self) -> None:
+        """Store the name-level suggestions so that the next session opens without recomputing them."""
+        state = f"{_names_state(self.workspace, self.lexicon_file)}:{len(self.matcher.index.names)}"
+        with self.workspace.transaction() as connection:
+            connection.execute("INSERT OR REPLACE INTO name_suggestions (id, data) VALUES (1, ?)",
+                               (self.matcher.dump_neighbours(),))
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('names', ?)", (state,))
+
+    def compute_names(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Name-level suggestions for every distinct name (the expensive part), stored in the workspace."""
+        if not self.matcher.neighbours_complete():
+            self.matcher.precompute(progress=progress)
+            self.save_names()
 
     def candidates(self, ri_id: int, top: int | None = None) -> list[Candidate]:
         return self.matcher.candidates(ri_id, top or self.top)
 
     def compute_all(self, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> int:
         """Suggestions for every regional indicator, stored in the cache; returns how many were stored."""
-        self.matcher.precompute(workers=workers)
+        self.compute_names()
         ids = self.matcher.ids()
         rows = []
         for done, ri_id in enumerate(ids, start=1):

@@ -133,6 +133,10 @@ CREATE TABLE suggestions (
     PRIMARY KEY (regional_indicator_id, rank)
 );
 CREATE INDEX suggestions_candidate ON suggestions(candidate_id);
+CREATE TABLE name_suggestions (
+    id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT

@@ -233,3 +233,14 @@ def test_suggest_command_table_and_json(seeded: Path, tmp_path: Path, capsys) ->
 def test_suggest_without_a_workspace_says_so(tmp_path: Path, capsys) -> None:
     assert main(["suggest", "--db", str(tmp_path / "none.db")]) == 2
     assert "no such workspace" in capsys.readouterr().err
+
+
+def test_name_level_suggestions_are_stored_and_reopened(workspace: Workspace) -> None:
+    first = Suggester(workspace)
+    assert not first.matcher.neighbours_complete()
+    first.compute_all()
+    second = Suggester(workspace)
+    assert second.matcher.neighbours_complete()
+    query = ri(workspace, "广州市", "政务服务好评率")
+    assert [c.regional_indicator.id for c in second.candidates(query)] == [
+        c.regional_indicator.id for c in first.candidates(query)]
