@@ -18,11 +18,13 @@ from store.readers.common import (
     ReadError,
     RecordBuilder,
     Warnings,
+    finish,
+    most_common,
     raw_cells,
     relevel_orphans,
     split_labels,
 )
-from store.text import parse_amount, region_of, squash, strip_org_code, title_year
+from store.text import parse_amount, squash, strip_org_code, title_year
 
 NAME = "approval-book"
 
@@ -192,15 +194,5 @@ def read(text: str, source: str) -> Document:
         records.append(item.build())
     if not records:
         raise ReadError("no 整体绩效目标 or 项目绩效目标 table found")
-    named = [d for d in departments if d]
-    department = max(set(named), key=named.count) if named else next(
-        (r.name for r in records if r.kind == "department"), None)
-    return Document(
-        source=source,
-        layout=NAME,
-        region=region_of(department),
-        department=department,
-        year=title_year(lines),
-        records=tuple(records),
-        warnings=tuple(warnings),
-    )
+    department = most_common(departments) or next((r.name for r in records if r.kind == "department"), None)
+    return finish(NAME, source, department, title_year(lines), records, warnings)

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from store.levels import DEPARTMENT_LEVEL1, LevelTracker, canonical
-from store.model import Indicator, ParseWarning, Record
+from store.model import Document, Indicator, ParseWarning, Record
 from store.targets import parse_target
-from store.text import clean_cell, clean_name, clean_value, nfkc, squash
+from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash
+
+
+def most_common(values: list[str | None]) -> str | None:
+    """The most frequent non-empty value, the first seen winning a tie."""
+    named = Counter(v for v in values if v)
+    return named.most_common(1)[0][0] if named else None
+
+
+def finish(layout: str, source: str, department: str | None, year: int | None, records: list[Record],
+           warnings: list[ParseWarning]) -> Document:
+    """The document a reader returns: its region is the one its department is named after."""
+    return Document(source=source, layout=layout, region=region_of(department), department=department,
+                    year=year, records=tuple(records), warnings=tuple(sorted(warnings, key=lambda w: w.line)))
 
 
 class ReadError(ValueError):

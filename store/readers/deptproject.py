@@ -15,10 +15,12 @@ from store.readers.common import (
     Warnings,
     assign_values,
     cells_of,
+    finish,
     indicators_in_row,
+    most_common,
     value_kinds,
 )
-from store.text import parse_amount, region_of, squash, strip_org_code, title_year
+from store.text import parse_amount, squash, strip_org_code, title_year
 
 NAME = "department+projects"
 
@@ -143,13 +145,5 @@ def read(text: str, source: str) -> Document:
     for item in builders:
         if not item.indicators:
             warnings.add(item.line, f"{item.name}: no indicators found in its table")
-    department = max(set(departments), key=departments.count) if departments else None
-    return Document(
-        source=source,
-        layout=NAME,
-        region=region_of(department),
-        department=department,
-        year=title_year(lines),
-        records=tuple(b.build() for b in builders),
-        warnings=tuple(warnings),
-    )
+    return finish(NAME, source, most_common(departments), title_year(lines), [b.build() for b in builders],
+                  warnings)

@@ -16,14 +16,15 @@ from store.readers.common import (
     RecordBuilder,
     Warnings,
     assign_values,
+    finish,
     indicators_in_row,
+    most_common,
     value_kinds,
 )
 from store.text import (
     canonical_spellings,
     clean_cell,
     parse_amount,
-    region_of,
     squash,
     strip_org_code,
     title_year,
@@ -96,8 +97,9 @@ def read(text: str, source: str) -> Document:
                 amount_in_yuan = True
             continue
         if "三级指标" in texts:
-            first_indicator_column = min(c.column for c in cells if squash(c.text) == "一级指标")
             name_column = next(c.column for c in cells if squash(c.text) == "三级指标")
+            level1_columns = [c.column for c in cells if squash(c.text) == "一级指标"]
+            first_indicator_column = min(level1_columns) if level1_columns else max(0, name_column - 2)
             kinds, offsets = value_kinds(cells, name_column)
             continue
         by_column = {c.column: c.text for c in cells}
@@ -137,7 +139,6 @@ def read(text: str, source: str) -> Document:
     if not builders:
         raise ReadError("no project rows with a 项目编码 found in the pipe table")
     spellings = canonical_spellings(units + departments)
-    amounts = [b.amount_wan for b in builders if b.amount_wan is not None]
     if amount_in_yuan is None:
         amount_in_yuan = _looks_like_yuan(builders)
     records = []
@@ -148,18 +149,8 @@ def read(text: str, source: str) -> Document:
         if item.amount_wan is None:
             warnings.add(item.line, f"{item.name}: amount not readable")
         records.append(item.build())
-    del amounts
-    department_names = [spellings.get(d, d) for d in departments] or [spellings.get(u, u) for u in units]
-    department = max(set(department_names), key=department_names.count) if department_names else None
-    return Document(
-        source=source,
-        layout=NAME,
-        region=region_of(department),
-        department=department,
-        year=title_year(lines),
-        records=tuple(records),
-        warnings=tuple(warnings),
-    )
+    department = most_common([spellings.get(d, d) for d in departments] or [spellings.get(u, u) for u in units])
+    return finish(NAME, source, department, title_year(lines), records, warnings)
 
 
 def _looks_like_yuan(builders: list[RecordBuilder]) -> bool:

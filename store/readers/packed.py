@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from store.levels import canonical, from_codes, parent_of
 from store.model import Document
-from store.readers.common import ReadError, RecordBuilder, Warnings, raw_cells
-from store.text import parse_amount, region_of, squash, title_year, year_from_names
+from store.readers.common import ReadError, RecordBuilder, Warnings, finish, raw_cells
+from store.text import parse_amount, squash, title_year, year_from_names
 
 NAME = "packed"
 
@@ -213,12 +213,4 @@ def read(text: str, source: str) -> Document:
     if not builders:
         raise ReadError("no project rows found in a packed-indicator table")
     year = title_year(lines[:15]) or year_from_names([b.name for b in builders])
-    return Document(
-        source=source,
-        layout=NAME,
-        region=region_of(department),
-        department=department,
-        year=year,
-        records=tuple(b.build() for b in builders),
-        warnings=tuple(warnings),
-    )
+    return finish(NAME, source, department, year, [b.build() for b in builders], warnings)

@@ -9,12 +9,22 @@ list indicators in different orders: they are paired by name, in the order of th
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from store.levels import canonical
 from store.model import Document
-from store.readers.common import ReadError, RecordBuilder, Warnings, cells_of, split_labels, value_like
-from store.text import parse_amount, region_of, squash, strip_org_code, title_year
+from store.readers.common import (
+    ReadError,
+    RecordBuilder,
+    Warnings,
+    cells_of,
+    finish,
+    most_common,
+    split_labels,
+    value_like,
+)
+from store.text import parse_amount, squash, strip_org_code, title_year
 
 NAME = "side-by-side"
 
@@ -193,17 +203,7 @@ def read(text: str, source: str) -> Document:
             warnings.add(item.line, "project block without a 项目名称, skipped")
             continue
         builders.append(_finish(item, warnings))
-    departments = [b.department for b in blocks if b.department]
-    department = max(set(departments), key=departments.count) if departments else None
-    years = [title_year(b.year_lines) for b in blocks]
-    known = [y for y in years if y]
-    year = max(set(known), key=known.count) if known else title_year(lines[:20])
-    return Document(
-        source=source,
-        layout=NAME,
-        region=region_of(department),
-        department=department,
-        year=year,
-        records=tuple(b.build() for b in builders),
-        warnings=tuple(sorted(warnings, key=lambda w: w.line)),
-    )
+    years = Counter(y for y in (title_year(b.year_lines) for b in blocks) if y)
+    year = years.most_common(1)[0][0] if years else title_year(lines[:20])
+    return finish(NAME, source, most_common([b.department for b in blocks]), year, [b.build() for b in builders],
+                  warnings)
