@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 from rich.text import Text
 
 from store import suggest
@@ -24,8 +25,10 @@ _PROGRESS_FROM = 10
 
 
 def _consoles() -> tuple[Console, Console]:
-    return (Console(markup=False, highlight=False, soft_wrap=True),
-            Console(stderr=True, markup=False, highlight=False, soft_wrap=True))
+    out = Console(markup=False, highlight=False, soft_wrap=True)
+    if not out.is_terminal:
+        out = Console(markup=False, highlight=False, soft_wrap=True, width=200)  # piped: no wrapping columns
+    return out, Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
 def _error(console: Console, where: str, message: str) -> None:
@@ -148,19 +151,24 @@ def _open_workspace(db: str, err: Console, *, must_exist: bool = False) -> Works
         return None
 
 
-def _suggestion_text(item: dict, top: int) -> Text:
-    text = Text()
-    text.append(f"{item['region']} · ", style="bold")
-    text.append(item["name"], style="bold")
-    text.append(f"  ({item['level1'] or '?'} › {item['level2'] or '?'})\n", style="dim")
-    if not item["candidates"]:
-        text.append("    no candidate in another region\n", style="dim")
-    for rank, candidate in enumerate(item["candidates"][:top], start=1):
-        text.append(f"  {rank:>2}. {candidate['score']:.2f}  ", style="cyan")
-        text.append(f"{candidate['region']} · ")
-        text.append(candidate["name"])
-        text.append(f"\n      {candidate['explanation']}\n", style="dim")
-    return text
+def _suggestion_table(items: list[dict], top: int) -> Table:
+    """Indicator, its best candidates in other regions, score and why; document text stays literal."""
+    table = Table(show_lines=False, expand=False, box=None, pad_edge=False, header_style="bold")
+    table.add_column("indicator", overflow="fold", max_width=40)
+    table.add_column("#", justify="right")
+    table.add_column("candidate", overflow="fold", max_width=40)
+    table.add_column("score", justify="right")
+    table.add_column("why", overflow="fold", style="dim")
+    for item in items:
+        label = Text.assemble((f"{item['region']} · ", "bold"), (item["name"], "bold"))
+        if not item["candidates"]:
+            table.add_row(label, "", Text("no candidate in another region", style="dim"), "", "")
+        for rank, candidate in enumerate(item["candidates"][:top], start=1):
+            table.add_row(label if rank == 1 else Text(""), str(rank),
+                          Text(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
+                          Text(candidate["explanation"]))
+        table.add_section()
+    return table
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -190,8 +198,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             item["candidates"] = item["candidates"][: args.top]
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=1) + "\n")
         return 0
-    for item in items:
-        out.print(_suggestion_text(item, args.top))
+    out.print(_suggestion_table(items, args.top))
     with_candidates = sum(1 for item in items if item["candidates"])
     out.print(Text(f"{len(items)} regional indicators, {with_candidates} with candidates in other regions",
                    style="bold"))
