@@ -76,9 +76,11 @@ def _core(label: str) -> str:
 
 
 _CORES = {_core(label): label for label in ALL_LABELS}
+# every piece of four or more characters of a label's core: a truncated label is one of these
+_CORE_PIECES = {core[i:j] for core in _CORES for i in range(len(core)) for j in range(i + 4, len(core) + 1)}
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def canonical(raw: str | None) -> Label | None:
     """Read a level label back to its canonical form, or None when the text is not a level label."""
     if not raw:
@@ -100,7 +102,7 @@ def canonical(raw: str | None) -> Label | None:
     if core in _CORES:
         return Label(_CORES[core], exact=text.endswith("指标"))
     # Truncated at the front ("会公众满意度指"): a unique canonical core that ends with this text.
-    if len(core) >= 4:
+    if len(core) >= 4 and core in _CORE_PIECES:
         hits = [label for c, label in _CORES.items() if c.endswith(core) or c.startswith(core)]
         if len(hits) == 1:
             return Label(hits[0], exact=False)

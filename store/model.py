@@ -39,8 +39,19 @@ class Indicator:
     raw: str = ""
     level1_raw: str | None = None
     level2_raw: str | None = None
-    period_target: Target | None = None
-    annual_target: Target | None = None
+
+    @property
+    def period_target(self) -> Target | None:
+        """The period value read into operator / number / unit (derived, not stored)."""
+        from store.targets import parse_target
+
+        return parse_target(self.period_value)
+
+    @property
+    def annual_target(self) -> Target | None:
+        from store.targets import parse_target
+
+        return parse_target(self.annual_value)
 
     def as_json(self) -> dict[str, Any]:
         return {

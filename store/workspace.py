@@ -144,7 +144,7 @@ CREATE TABLE meta (
 """
 _MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2}
 
-_RAW_LIMIT = 2000
+_RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 
 from store.levels import DEPARTMENT_LEVEL1, LevelTracker, canonical
 from store.model import Document, Indicator, ParseWarning, Record
-from store.targets import parse_target
 from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash
 
 
@@ -135,8 +134,6 @@ class RecordBuilder:
             raw=raw,
             level1_raw=self.tracker.level1_raw,
             level2_raw=self.tracker.level2_raw,
-            period_target=parse_target(period_value),
-            annual_target=parse_target(annual_value),
         )
         self.indicators.append(indicator)
         return indicator
