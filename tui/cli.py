@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import suggest
+from store import mapping, suggest
 from store.importer import ImportResult, import_paths
 from store.lexicon import Lexicon, LexiconError
 from store.model import Document
@@ -205,6 +205,43 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    out, err = _consoles()
+    workspace = _open_workspace(args.db, err, must_exist=True)
+    if workspace is None:
+        return 2
+    target = Path(args.output or ("mapping.csv" if args.format == "csv" else "mapping.toml"))
+    with workspace:
+        try:
+            written = mapping.export(workspace, target, args.format)
+        except mapping.MappingError as exc:
+            _error(err, str(target), str(exc).removeprefix(f"{target}: "))
+            return 1
+    out.print(Text(f"wrote {target}: {written['concepts']} concepts, {written['members']} members, "
+                   f"{written['close']} close matches, {written['rejected']} rejected pairs"))
+    return 0
+
+
+def cmd_load_mapping(args: argparse.Namespace) -> int:
+    out, err = _consoles()
+    workspace = _open_workspace(args.db, err, must_exist=True)
+    if workspace is None:
+        return 2
+    with workspace:
+        try:
+            report = mapping.load(workspace, Path(args.file), args.reviewer)
+        except mapping.MappingError as exc:
+            _error(err, args.file, str(exc).removeprefix(f"{args.file}: "))
+            return 1
+    out.print(Text(f"loaded {args.file}: {report.concepts} concepts with {report.members} members, "
+                   f"{report.close} close matches, {report.rejected} rejected pairs"))
+    if report.unplaced:
+        out.print(Text(f"{len(report.unplaced)} could not be placed:", style="yellow"))
+        for line in report.unplaced:
+            out.print(Text(f"  {line}", style="yellow"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibiao",
@@ -230,6 +267,18 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--json", action="store_true", help="print JSON (the shape score_match.py reads)")
     sug.add_argument("--lexicon", metavar="FILE", help="your own lexicon (TOML) on top of the shipped one")
     sug.set_defaults(run=cmd_suggest)
+
+    exp = commands.add_parser("export", help="write the approved crosswalk (TOML, or CSV for Excel)")
+    exp.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    exp.add_argument("-o", "--output", metavar="FILE", help="mapping file (default mapping.toml / mapping.csv)")
+    exp.add_argument("--format", choices=("toml", "csv"), default="toml")
+    exp.set_defaults(run=cmd_export)
+
+    load = commands.add_parser("load-mapping", help="bring a previously exported mapping back")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    load.add_argument("--reviewer", default=None, help="who loads it (default $USER)")
+    load.set_defaults(run=cmd_load_mapping)
     return parser
 
 
