@@ -1,0 +1,157 @@
+"""Read-side queries the review app pages from: regions and their records, a record's indicators with
+their review status, where an indicator occurs, overall progress, and the queue of unreviewed
+suggestions best first. Every query is bounded (a page, one record, one indicator), so that a
+workspace of a million indicators opens at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class RegionSummary:
+    region: str
+    documents: int
+    records: int
+    regional_indicators: int
+    mapped: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    id: int
+    document: str
+    kind: str
+    name: str
+    unit: str | None
+    amount_wan: float | None
+    indicators: int
+    mapped: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """One indicator of a record, with the status of its regional indicator."""
+
+    id: int
+    regional_indicator_id: int
+    level1: str | None
+    level2: str | None
+    name: str
+    period_value: str | None
+    annual_value: str | None
+    line: int | None
+    concept: str | None
+    flagged: bool
+    best_score: float | None  # the best cached suggestion not decided yet
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    document: str
+    project: str
+    line: int | None
+    period_value: str | None
+    annual_value: str | None
+    raw: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    mapped: int
+    regional_indicators: int
+    covered: int  # indicator occurrences whose regional indicator is mapped
+    occurrences: int
+
+    @property
+    def share_covered(self) -> float:
+        return self.covered / self.occurrences if self.occurrences else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """An unreviewed suggested pair."""
+
+    regional_indicator_id: int
+    candidate_id: int
+    score: float
+    explanation: str
+
+
+_UNDECIDED = (
+    "NOT EXISTS (SELECT 1 FROM pair_decisions p WHERE p.a = min(s.regional_indicator_id, s.candidate_id)"
+    " AND p.b = max(s.regional_indicator_id, s.candidate_id))"
+    " AND NOT EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON ma.concept_id = mb.concept_id"
+    " WHERE ma.regional_indicator_id = s.regional_indicator_id AND mb.regional_indicator_id = s.candidate_id)"
+)
+
+
+def regions(workspace: Workspace) -> list[RegionSummary]:
+    rows = workspace.connection.execute(
+        "SELECT d.region, count(DISTINCT d.id), (SELECT count(*) FROM records r JOIN documents d2 ON d2.id ="
+        " r.document_id WHERE d2.region = d.region), (SELECT count(*) FROM regional_indicators ri WHERE ri.region ="
+        " d.region), (SELECT count(*) FROM regional_indicators ri JOIN concept_members m ON m.regional_indicator_id"
+        " = ri.id WHERE ri.region = d.region) FROM documents d GROUP BY d.region ORDER BY d.region"
+    ).fetchall()
+    return [RegionSummary(*row) for row in rows]
+
+
+def records(workspace: Workspace, region: str) -> list[RecordSummary]:
+    rows = workspace.connection.execute(
+        "SELECT r.id, d.name, r.kind, r.name, r.unit, r.amount_wan,"
+        " (SELECT count(*) FROM indicators i WHERE i.record_id = r.id),"
+        " (SELECT count(*) FROM indicators i JOIN concept_members m ON m.regional_indicator_id ="
+        " i.regional_indicator_id WHERE i.record_id = r.id)"
+        " FROM records r JOIN documents d ON d.id = r.document_id WHERE d.region = ? ORDER BY d.name, r.ordinal",
+        (region,),
+    ).fetchall()
+    return [RecordSummary(*row) for row in rows]
+
+
+def indicators(workspace: Workspace, record_id: int) -> list[IndicatorRow]:
+    rows = workspace.connection.execute(
+        "SELECT i.id, i.regional_indicator_id, i.level1, i.level2, i.name, i.period_value, i.annual_value, i.line,"
+        " c.name, EXISTS (SELECT 1 FROM flags f WHERE f.regional_indicator_id = i.regional_indicator_id),"
+        f" (SELECT max(s.score) FROM suggestions s WHERE s.regional_indicator_id = i.regional_indicator_id AND"
+        f" {_UNDECIDED})"
+        " FROM indicators i LEFT JOIN concept_members m ON m.regional_indicator_id = i.regional_indicator_id"
+        " LEFT JOIN concepts c ON c.id = m.concept_id WHERE i.record_id = ? ORDER BY i.ordinal",
+        (record_id,),
+    ).fetchall()
+    return [IndicatorRow(*row[:9], bool(row[9]), row[10]) for row in rows]
+
+
+def occurrences(workspace: Workspace, ri_id: int, limit: int = 50) -> list[Occurrence]:
+    rows = workspace.connection.execute(
+        "SELECT d.name, r.name, i.line, i.period_value, i.annual_value, i.raw FROM indicators i"
+        " JOIN records r ON r.id = i.record_id JOIN documents d ON d.id = r.document_id"
+        " WHERE i.regional_indicator_id = ? ORDER BY d.name, r.ordinal, i.ordinal LIMIT ?",
+        (ri_id, limit),
+    ).fetchall()
+    return [Occurrence(*row) for row in rows]
+
+
+def progress(workspace: Workspace) -> Progress:
+    connection = workspace.connection
+    mapped = connection.execute("SELECT count(*) FROM concept_members m JOIN regional_indicators r ON r.id ="
+                                " m.regional_indicator_id").fetchone()[0]
+    total = connection.execute("SELECT count(*) FROM regional_indicators").fetchone()[0]
+    covered = connection.execute("SELECT count(*) FROM indicators i JOIN concept_members m ON"
+                                 " m.regional_indicator_id = i.regional_indicator_id").fetchone()[0]
+    occurrences_total = connection.execute("SELECT count(*) FROM indicators").fetchone()[0]
+    return Progress(mapped, total, covered, occurrences_total)
+
+
+def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueItem]:
+    """Unreviewed suggested pairs, best first, each pair once (A→B and B→A are one review)."""
+    rows = workspace.connection.execute(
+        "SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation FROM suggestions s"
+        f" WHERE {_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id ="
+        " s.candidate_id AND t.candidate_id = s.regional_indicator_id AND (t.score > s.score OR (t.score ="
+        " s.score AND t.regional_indicator_id < s.regional_indicator_id)))"
+        " ORDER BY s.score DESC, s.regional_indicator_id, s.rank LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    return [QueueItem(*row) for row in rows]
