@@ -55,3 +55,26 @@ def comparable(document: dict) -> list[tuple]:
 @pytest.fixture
 def workspace_path(tmp_path: Path) -> Path:
     return tmp_path / "review.db"
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory) -> Path:
+    """A workspace with the five seeds imported (copy it before changing it)."""
+    from store.importer import import_paths
+    from store.workspace import Workspace
+
+    db = tmp_path_factory.mktemp("ws") / "seeds.db"
+    with Workspace(db) as workspace:
+        import_paths(workspace, [SEEDS], workers=1)
+    return db
+
+
+def ri(workspace, region: str, name: str) -> int:
+    """The id of a regional indicator by region and name as written."""
+    from store.text import key_name
+
+    row = workspace.connection.execute(
+        "SELECT id FROM regional_indicators WHERE region = ? AND key = ?", (region, key_name(name))
+    ).fetchone()
+    assert row, f"{region} {name}"
+    return row[0]

@@ -6,29 +6,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
-from test_matching import ri
+from conftest import ri
 
 from store import browse
-from store.importer import import_paths
 from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("ws") / "seeds.db"
-    with Workspace(db) as workspace:
-        import_paths(workspace, [SEEDS], workers=1)
-        ensure(workspace)
-    return db
 
 
 @pytest.fixture
 def workspace(seeded: Path, tmp_path: Path):
     shutil.copy(seeded, tmp_path / "review.db")
     with Workspace(tmp_path / "review.db") as opened:
+        ensure(opened)
         yield opened
 
 

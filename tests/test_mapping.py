@@ -7,24 +7,15 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, ri
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_matching import ri
 
 from store import mapping
 from store.importer import import_paths
 from store.review import Review
 from store.workspace import Workspace
 from tui.cli import main
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("ws") / "seeds.db"
-    with Workspace(db) as workspace:
-        import_paths(workspace, [SEEDS], workers=1)
-    return db
 
 
 def fresh(seeded: Path, folder: Path, name: str = "review.db") -> Workspace:

@@ -7,26 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import GOLD, SEEDS
+from conftest import GOLD, ri
 
-from store.importer import import_paths
 from store.lexicon import Lexicon, LexiconError
 from store.matching import normalize
 from store.review import Review
 from store.suggest import Suggester, as_json, cached, ensure
-from store.text import key_name
 from store.workspace import Workspace
 from tui.cli import main
 
 LEXICON = Lexicon.shipped()
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("ws") / "seeds.db"
-    with Workspace(db) as workspace:
-        import_paths(workspace, [SEEDS], workers=1)
-    return db
 
 
 @pytest.fixture
@@ -35,14 +25,6 @@ def workspace(seeded: Path, tmp_path: Path):
     copy.write_bytes(seeded.read_bytes())
     with Workspace(copy) as opened:
         yield opened
-
-
-def ri(workspace: Workspace, region: str, name: str) -> int:
-    row = workspace.connection.execute(
-        "SELECT id FROM regional_indicators WHERE region = ? AND key = ?", (region, key_name(name))
-    ).fetchone()
-    assert row, f"{region} {name}"
-    return row[0]
 
 
 @pytest.mark.parametrize(("name", "core", "unit", "scope", "quoted"), [

@@ -8,8 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
-from test_matching import ri
+from conftest import SEEDS, ri
 
 from store.importer import import_paths
 from store.review import DecisionError, Review

@@ -138,6 +138,15 @@ class RecordBuilder:
         self.indicators.append(indicator)
         return indicator
 
+    def add_row(self, cells: list[Cell], kinds: list[str], offsets: list[int], *, line: int, raw: str) -> None:
+        """Read one table row (levels, name, value cells, perhaps several indicators) into this record."""
+        for row in indicators_in_row(cells, len(kinds)):
+            self.tracker.update(row.labels)
+            if row.name is None:
+                continue
+            values = assign_values(row, kinds, offsets)
+            self.add(row.name, values["period"], values["annual"], line=line, raw=raw)
+
     def build(self) -> Record:
         return Record(
             kind=self.kind,

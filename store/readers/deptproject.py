@@ -13,10 +13,8 @@ from store.readers.common import (
     ReadError,
     RecordBuilder,
     Warnings,
-    assign_values,
     cells_of,
     finish,
-    indicators_in_row,
     most_common,
     value_kinds,
 )
@@ -103,13 +101,8 @@ def read(text: str, source: str) -> Document:
             in_table = True
             continue
         if in_table:
-            row_cells = [c for c in cells if squash(c.text) not in _TABLE_WORDS]
-            for row in indicators_in_row(row_cells, len(kinds)):
-                builder.tracker.update(row.labels)
-                if row.name is None:
-                    continue
-                values = assign_values(row, kinds, offsets)
-                builder.add(row.name, values["period"], values["annual"], line=number, raw=line)
+            builder.add_row([c for c in cells if squash(c.text) not in _TABLE_WORDS], kinds, offsets,
+                            line=number, raw=line)
             continue
         if goal_next:
             builder.goal = cells[-1].text

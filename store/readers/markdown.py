@@ -15,9 +15,7 @@ from store.readers.common import (
     ReadError,
     RecordBuilder,
     Warnings,
-    assign_values,
     finish,
-    indicators_in_row,
     most_common,
     value_kinds,
 )
@@ -130,12 +128,7 @@ def read(text: str, source: str) -> Document:
             row_cells = cells
         else:
             continue
-        for row in indicators_in_row(row_cells, len(kinds)):
-            builder.tracker.update(row.labels)
-            if row.name is None:
-                continue
-            values = assign_values(row, kinds, offsets)
-            builder.add(row.name, values["period"], values["annual"], line=number, raw=line)
+        builder.add_row(row_cells, kinds, offsets, line=number, raw=line)
     if not builders:
         raise ReadError("no project rows with a 项目编码 found in the pipe table")
     spellings = canonical_spellings(units + departments)
