@@ -224,11 +224,14 @@ def _now() -> str:
 class Workspace:
     """An open workspace file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, shared: bool = False) -> None:
+        """Open (or create) a workspace; ``shared`` lets one worker thread hand the connection to the next
+        (the caller serialises its use)."""
         self.path = Path(path)
         _check_file(self.path)
         try:
-            self.connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+            self.connection = sqlite3.connect(self.path, timeout=15, isolation_level=None,
+                                              check_same_thread=not shared)
             self.connection.execute("PRAGMA busy_timeout = 15000")
             mode = self.connection.execute("PRAGMA journal_mode = WAL").fetchone()
         except sqlite3.DatabaseError as exc:

@@ -19,6 +19,7 @@ from store.lexicon import Lexicon, LexiconError
 from store.model import Document
 from store.readers import ReadError, read_path
 from store.workspace import Workspace, WorkspaceError
+from tui.literal import literal, visible
 
 DEFAULT_DB = "zhibiao.db"
 _PROGRESS_FROM = 10
@@ -35,9 +36,24 @@ def _error(console: Console, where: str, message: str) -> None:
     console.print(Text.assemble(("zhibiao: ", "bold red"), f"{where}: {message}"))
 
 
+def _visible_document(document: Document) -> Document:
+    """The document with control characters made visible, for printing to a terminal."""
+    from dataclasses import replace
+
+    records = tuple(
+        replace(record, name=visible(record.name), unit=visible(record.unit) if record.unit else None,
+                indicators=tuple(replace(i, name=visible(i.name), period_value=visible(i.period_value) or None,
+                                         annual_value=visible(i.annual_value) or None) for i in record.indicators))
+        for record in document.records
+    )
+    return replace(document, records=records,
+                   warnings=tuple(replace(w, message=visible(w.message)) for w in document.warnings))
+
+
 def _document_text(document: Document) -> Text:
     """A readable view of one parsed document (all document text literal)."""
     text = Text()
+    document = _visible_document(document)
     text.append(f"{document.source}", style="bold")
     text.append(f"  {document.region or '?'} · {document.department or '?'} · {document.year or '?'}"
                 f" · {document.layout}\n")
@@ -91,8 +107,9 @@ def _result_line(result: ImportResult) -> Text:
     if result.outcome == "unchanged":
         line.append("  unchanged (already imported)", style="dim")
         return line
-    line.append(f"  {result.region or '?'} · {result.department or '?'} · {result.year or '?'} · {result.layout}"
-                f" · {result.records} records · {result.indicators} indicators · {len(result.warnings)} warnings")
+    where = visible(f"{result.region or '?'} · {result.department or '?'}")
+    line.append(f"  {where} · {result.year or '?'} · {result.layout} · {result.records} records"
+                f" · {result.indicators} indicators · {len(result.warnings)} warnings")
     if result.outcome == "replaced":
         line.append("  (replaced an earlier version)", style="yellow")
     return line
@@ -160,12 +177,12 @@ def _suggestion_table(items: list[dict], top: int) -> Table:
     table.add_column("score", justify="right")
     table.add_column("why", overflow="fold", style="dim")
     for item in items:
-        label = Text.assemble((f"{item['region']} · ", "bold"), (item["name"], "bold"))
+        label = literal(f"{item['region']} · {item['name']}", "bold")
         if not item["candidates"]:
             table.add_row(label, "", Text("no candidate in another region", style="dim"), "", "")
         for rank, candidate in enumerate(item["candidates"][:top], start=1):
             table.add_row(label if rank == 1 else Text(""), str(rank),
-                          Text(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
+                          literal(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
                           Text(candidate["explanation"]))
         table.add_section()
     return table
@@ -242,6 +259,24 @@ def cmd_load_mapping(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    _out, err = _consoles()
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        _error(err, str(path), "no such file or folder")
+    if missing:
+        return 1
+    workspace = _open_workspace(args.db, err)
+    if workspace is None:
+        return 2
+    workspace.close()
+    from tui.app import make_app
+
+    make_app(Path(args.db), reviewer=args.reviewer, paths=paths).run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibiao",
@@ -267,6 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--json", action="store_true", help="print JSON (the shape score_match.py reads)")
     sug.add_argument("--lexicon", metavar="FILE", help="your own lexicon (TOML) on top of the shipped one")
     sug.set_defaults(run=cmd_suggest)
+
+    rev = commands.add_parser("review", help="open the review app (importing PATHs first if they are new)")
+    rev.add_argument("paths", nargs="*", metavar="PATH")
+    rev.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    rev.add_argument("--reviewer", default=None, help="your name in the decision log (default $USER)")
+    rev.set_defaults(run=cmd_review)
 
     exp = commands.add_parser("export", help="write the approved crosswalk (TOML, or CSV for Excel)")
     exp.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")

@@ -1,0 +1,747 @@
+"""The review app: records, indicators, candidates and details in split panes, every decision from the
+keyboard, committed to the workspace before the screen moves on."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+from textual.worker import get_current_worker
+
+from store import browse, mapping
+from store.importer import import_paths
+from store.review import DecisionError, Review, default_reviewer
+from store.suggest import Suggester, cached, is_fresh
+from store.workspace import Workspace
+from tui.widgets import RowList, literal
+
+CONFIG_PATH = Path.home() / ".config" / "zhibiao" / "config.toml"
+
+
+def load_keymap(path: Path = CONFIG_PATH) -> dict[str, str]:
+    """The ``[keymap]`` table of the config file: binding id -> keys ("approve" = "y,a")."""
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return {}
+    table = data.get("keymap", {})
+    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+
+
+class SuggestionsReady(Message):
+    """The matcher finished (re)computing suggestions in the background."""
+
+
+class MatchProgress(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+@dataclass
+class _Region:
+    name: str
+    expanded: bool = False
+
+
+class ConfirmMerge(ModalScreen[bool]):
+    """Approving A ~ B would merge two concepts: ask first."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Merge", id="merge_yes"),
+                Binding("n,escape", "answer(False)", "Cancel", id="merge_no")]
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__()
+        self.first, self.second = first, second
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text.assemble("Merge concept ", (self.first, "bold"), " into ", (self.second, "bold"),
+                                      "?"))
+            yield Label(Text("y merges them into one concept, n leaves both as they are", style="dim"))
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class RenameConcept(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="rename_cancel")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Rename concept")
+            yield Input(value=self.current, id="rename-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExportDialog(ModalScreen[tuple[str, str] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Export the crosswalk: path (.toml or .csv)")
+            yield Input(value="mapping.toml", id="export-path")
+            with Horizontal():
+                yield Button("TOML", id="toml", variant="primary")
+                yield Button("CSV (Excel)", id="csv")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        self.dismiss((path, "csv" if path.lower().endswith(".csv") else "toml") if path else None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
+        if event.button.id == "csv" and path.endswith(".toml"):
+            path = path[:-5] + ".csv"
+        self.dismiss((path, event.button.id or "toml") if path else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def help_rows(app: App) -> list[tuple[str, str, str]]:
+    """(keys, description, tooltip) of every active binding, keys of one action together."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    tooltips: dict[tuple[str, str], str] = {}
+    for active in app.active_bindings.values():
+        binding = active.binding
+        if not binding.description:
+            continue
+        key = (binding.action, binding.description)
+        grouped.setdefault(key, []).append(app.get_key_display(binding))
+        tooltips[key] = binding.tooltip
+    return [(", ".join(dict.fromkeys(keys)), description, tooltips[(action, description)])
+            for (action, description), keys in grouped.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen below, generated from its bindings."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
+
+    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.bindings_table = bindings
+
+    def compose(self) -> ComposeResult:
+        text = Text("zhibiao keys\n\n", style="bold")
+        for keys, description, tooltip in self.bindings_table:
+            text.append(f"{keys:>14}  ", style="bold cyan")
+            text.append(description)
+            if tooltip:
+                text.append(f" — {tooltip}", style="dim")
+            text.append("\n")
+        with Vertical(id="dialog"):
+            yield Static(text, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class MainScreen(Screen):
+    """Records · indicators · candidates · detail, and the status line."""
+
+    BINDINGS = [
+        Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
+        Binding("a", "approve", "Approve", id="approve", tooltip="Same concept as the highlighted candidate"),
+        Binding("c", "close_match", "Close", id="close", tooltip="Related, not the same: a close match"),
+        Binding("x", "reject", "Reject", id="reject", tooltip="Not the same; never suggested again"),
+        Binding("f", "flag", "Flag", id="flag", tooltip="Needs a second look (toggles)"),
+        Binding("s", "skip", "Skip", id="skip", tooltip="Leave it and go to the next unreviewed"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last decision"),
+        Binding("e", "rename", "Rename", id="rename", tooltip="Rename the indicator's concept"),
+        Binding("d", "detach", "Detach", id="detach", tooltip="Take the indicator out of its concept"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter records by name"),
+        Binding("n", "next_unreviewed(1)", "Next", id="next_unreviewed",
+                tooltip="Next indicator with an unreviewed suggestion"),
+        Binding("N", "next_unreviewed(-1)", "Previous", show=False, id="previous_unreviewed",
+                tooltip="Previous indicator with an unreviewed suggestion"),
+        Binding("g", "queue", "Queue", id="queue", tooltip="Walk unreviewed suggestions best first"),
+        Binding("ctrl+e", "export", "Export", id="export", tooltip="Write the crosswalk (TOML or CSV)"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions: list[_Region] = []
+        self.record_rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
+        self.indicator_rows: list[browse.IndicatorRow] = []
+        self.candidate_rows = []
+        self.filter_text = ""
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    @property
+    def review(self) -> Review:
+        return self.app.review  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="panes"):
+            with Vertical(id="records-pane", classes="pane"):
+                yield Label("Records", classes="pane-title")
+                yield Input(placeholder="filter records", id="filter")
+                yield RowList(id="records", empty="no documents yet: zhibiao review PATH imports them")
+            with Vertical(id="indicators-pane", classes="pane"):
+                yield Label("Indicators", classes="pane-title")
+                yield RowList(id="indicators", empty="select a record")
+            with Vertical(id="candidates-pane", classes="pane"):
+                yield Label("Candidates in other regions", classes="pane-title")
+                yield RowList(id="candidates", empty="no candidate")
+        yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.load_regions()
+        self.query_one("#records", RowList).focus()
+        self.update_status()
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def load_regions(self) -> None:
+        summaries = browse.regions(self.workspace)
+        expanded = {r.name for r in self.regions if r.expanded}
+        self.regions = [_Region(s.region, s.region in expanded) for s in summaries]
+        if summaries and not expanded:
+            self.regions[0].expanded = True
+        self._summaries = {s.region: s for s in summaries}
+        self.rebuild_records()
+
+    def rebuild_records(self, keep: int | None = None, *, announce: bool = True) -> None:
+        rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
+        texts: list[Text] = []
+        needle = self.filter_text
+        for region in self.regions:
+            summary = self._summaries[region.name]
+            records = browse.records(self.workspace, region.name) if (region.expanded or needle) else []
+            if needle:
+                records = [r for r in records if needle in r.name]
+                if not records and needle not in region.name:
+                    continue
+            marker = "v" if region.expanded or needle else ">"
+            rows.append(("region", summary))
+            texts.append(Text.assemble((f"{marker} ", "dim"), literal(region.name, "bold"),
+                                       (f"  {summary.mapped}/{summary.regional_indicators}", "dim")))
+            if region.expanded or needle:
+                for record in records:
+                    rows.append(("record", record))
+                    kind = "部门 " if record.kind == "department" else ""
+                    texts.append(Text.assemble("  ", (kind, "cyan"), literal(record.name),
+                                               (f"  {record.mapped}/{record.indicators}", "dim")))
+        self.record_rows = rows
+        records_list = self.query_one("#records", RowList)
+        records_list.set_rows(texts, keep if keep is not None else records_list.cursor, announce=announce)
+
+    def load_indicators(self, record_id: int | None, keep: int = 0, *, announce: bool = True) -> None:
+        self.indicator_rows = browse.indicators(self.workspace, record_id) if record_id is not None else []
+        self.query_one("#indicators", RowList).set_rows([self._indicator_text(r) for r in self.indicator_rows],
+                                                        keep, announce=announce)
+
+    @staticmethod
+    def _indicator_text(row: browse.IndicatorRow) -> Text:
+        status = "+" if row.concept else "!" if row.flagged else "?" if row.best_score is not None else " "
+        style = "green" if row.concept else "yellow" if row.flagged else "cyan"
+        return Text.assemble((f"{status} ", style), (f"{row.level2 or '?'} › ", "dim"), literal(row.name),
+                             (f"  {row.period_value or '—'} | {row.annual_value or '—'}", "dim"))
+
+    def load_candidates(self, keep: int = 0, *, announce: bool = True) -> None:
+        row = self.current_indicator()
+        self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
+        texts = []
+        for suggestion in self.candidate_rows:
+            candidate = suggestion.candidate
+            decided = self.review.pair_decision(row.regional_indicator_id, candidate.id) if row else None
+            mark = {"close": "~ ", "rejected": "x "}.get(decided or "", "  ")
+            texts.append(Text.assemble((mark, "yellow"), (f"{suggestion.score:.2f} ", "cyan"),
+                                       literal(candidate.region, "dim"), " · ", literal(candidate.name)))
+        self.query_one("#candidates", RowList).set_rows(texts, keep, announce=announce)
+        self.update_detail()
+
+    def current_record(self) -> browse.RecordSummary | None:
+        index = self.query_one("#records", RowList).cursor
+        if 0 <= index < len(self.record_rows) and self.record_rows[index][0] == "record":
+            return self.record_rows[index][1]  # type: ignore[return-value]
+        return None
+
+    def current_indicator(self) -> browse.IndicatorRow | None:
+        index = self.query_one("#indicators", RowList).cursor
+        return self.indicator_rows[index] if 0 <= index < len(self.indicator_rows) else None
+
+    def current_candidate(self):
+        index = self.query_one("#candidates", RowList).cursor
+        return self.candidate_rows[index] if 0 <= index < len(self.candidate_rows) else None
+
+    def update_detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        row = self.current_indicator()
+        if row is None:
+            detail.update(Text("Move to a record and an indicator to see where it comes from.", style="dim"))
+            return
+        text = Text()
+        for occurrence in browse.occurrences(self.workspace, row.regional_indicator_id, limit=3):
+            text.append(f"{occurrence.document} line {occurrence.line} · ", style="dim")
+            text.append_text(literal(occurrence.project))
+            text.append("\n  ")
+            text.append_text(literal((occurrence.raw or "")[:240], "dim"))
+            text.append("\n")
+        concept = self.review.concept_of(row.regional_indicator_id)
+        if concept is not None:
+            text.append("concept ", style="bold green")
+            text.append_text(literal(concept.name, "bold"))
+            text.append(f" ({len(concept.members)} members)\n", style="dim")
+            for member in concept.members:
+                targets = [o.annual_value or o.period_value or "—"
+                           for o in browse.occurrences(self.workspace, member.indicator.id, limit=3)]
+                text.append("  ")
+                text.append_text(literal(f"{member.indicator.region} · {member.indicator.name}"))
+                text.append(f"   {' / '.join(dict.fromkeys(targets))}\n", style="cyan")
+        candidate = self.current_candidate()
+        if candidate is not None:
+            text.append("why: ", style="bold")
+            text.append_text(literal(candidate.explanation, "dim"))
+        detail.update(text)
+
+    def update_status(self, extra: str = "") -> None:
+        progress = browse.progress(self.workspace)
+        app = self.app
+        text = Text.assemble(
+            ("zhibiao ", "bold"), literal(str(app.workspace.path), "dim"),  # type: ignore[attr-defined]
+            f" · reviewer {app.review.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
+            f" regional indicators ({progress.share_covered:.0%} of occurrences)",
+        )
+        suggestions = getattr(app, "suggestion_status", "")
+        if suggestions:
+            text.append(f" · {suggestions}", style="yellow")
+        if extra:
+            text.append(f" · {extra}", style="green")
+        self.query_one("#status", Static).update(text)
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.row_list.id == "records":
+            record = self.current_record()
+            self.load_indicators(record.id if record else None)
+        elif event.row_list.id == "indicators":
+            self.load_candidates()
+        elif event.row_list.id == "candidates":
+            self.update_detail()
+
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        if event.row_list.id == "records" and self.record_rows:
+            kind, item = self.record_rows[event.index]
+            if kind == "region":
+                region = next(r for r in self.regions if r.name == item.region)  # type: ignore[union-attr]
+                region.expanded = not region.expanded
+                self.rebuild_records(keep=event.index)
+            else:
+                self.query_one("#indicators", RowList).focus()
+        elif event.row_list.id == "indicators":
+            self.query_one("#candidates", RowList).focus()
+
+    def on_suggestions_ready(self, _event: SuggestionsReady) -> None:
+        self.refresh_after_decision(None)
+
+    # -- decisions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.current_indicator() if self.is_mounted else None
+        if action in ("approve", "close_match", "reject"):
+            return True if row and self.current_candidate() else None
+        if action in ("flag",):
+            return True if row is not None else None
+        if action in ("rename", "detach"):
+            return True if row and row.concept else None
+        return True
+
+    def _pair(self) -> tuple[int, int, float] | None:
+        row, candidate = self.current_indicator(), self.current_candidate()
+        if row is None or candidate is None:
+            return None
+        return row.regional_indicator_id, candidate.candidate.id, candidate.score
+
+    def decided(self, summary: str, touched: list[int]) -> None:
+        """After a decision is committed: redraw from the store and refresh suggestions it affects."""
+        self.refresh_after_decision(summary)
+        self.app.refresh_suggestions(touched)  # type: ignore[attr-defined]
+
+    def refresh_after_decision(self, summary: str | None) -> None:
+        indicators = self.query_one("#indicators", RowList)
+        candidates = self.query_one("#candidates", RowList)
+        record = self.current_record()
+        keep_indicator, keep_candidate = indicators.cursor, candidates.cursor
+        self._summaries = {s.region: s for s in browse.regions(self.workspace)}
+        records_list = self.query_one("#records", RowList)
+        cursor = records_list.cursor
+        self.rebuild_records(keep=cursor, announce=False)
+        if record is not None:
+            self.load_indicators(record.id, keep_indicator, announce=False)
+            self.load_candidates(keep_candidate, announce=False)
+        self.update_status(summary or "")
+        self.refresh_bindings()
+
+    def action_approve(self) -> None:
+        pair = self._pair()
+        if pair is None:
+            return
+        a, b, score = pair
+        outcome = self.review.approve(a, b, score=score, justification="lexical")
+        if outcome.merge_needed:
+            first, second = outcome.merge_needed
+
+            def answered(merge: bool | None) -> None:
+                if merge:
+                    done = self.review.approve(a, b, score=score, justification="lexical", confirm_merge=True)
+                    self.decided(done.summary, [a, b])
+
+            self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
+            return
+        self.decided(outcome.summary, [a, b])
+
+    def action_close_match(self) -> None:
+        self._pair_decision(self.review.close)
+
+    def action_reject(self) -> None:
+        self._pair_decision(self.review.reject)
+
+    def _pair_decision(self, decide) -> None:
+        pair = self._pair()
+        if pair is None:
+            return
+        try:
+            outcome = decide(pair[0], pair[1])
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.decided(outcome.summary, [pair[0], pair[1]])
+
+    def action_flag(self) -> None:
+        row = self.current_indicator()
+        if row is not None:
+            self.decided(self.review.flag(row.regional_indicator_id).summary, [])
+
+    def action_undo(self) -> None:
+        try:
+            outcome = self.review.undo()
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.decided(outcome.summary, [])
+
+    def action_detach(self) -> None:
+        row = self.current_indicator()
+        if row is not None and row.concept:
+            self.decided(self.review.detach(row.regional_indicator_id).summary, [row.regional_indicator_id])
+
+    def action_rename(self) -> None:
+        row = self.current_indicator()
+        concept = self.review.concept_of(row.regional_indicator_id) if row else None
+        if concept is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name:
+                self.decided(self.review.rename(concept.id, name).summary, [])
+
+        self.app.push_screen(RenameConcept(concept.name), renamed)
+
+    def action_skip(self) -> None:
+        self.action_next_unreviewed(1)
+
+    def action_next_unreviewed(self, direction: int) -> None:
+        """Move to the next (or previous) indicator with an unreviewed suggestion and highlight its best."""
+        indicators = self.query_one("#indicators", RowList)
+        start = indicators.cursor
+        for offset in range(1, len(self.indicator_rows)):
+            index = (start + direction * offset) % len(self.indicator_rows)
+            if self.indicator_rows[index].best_score is not None and not self.indicator_rows[index].concept:
+                indicators.move_to(index)
+                self.query_one("#candidates", RowList).move_to(0)
+                return
+        # none left in this record: the next record that has one
+        records = self.query_one("#records", RowList)
+        for offset in range(1, len(self.record_rows) + 1):
+            index = (records.cursor + direction * offset) % len(self.record_rows)
+            kind, item = self.record_rows[index]
+            if kind != "record":
+                continue
+            rows = browse.indicators(self.workspace, item.id)  # type: ignore[union-attr]
+            for position, row in enumerate(rows):
+                if row.best_score is not None and not row.concept:
+                    records.move_to(index)
+                    self.load_indicators(item.id, position)  # type: ignore[union-attr]
+                    self.query_one("#candidates", RowList).move_to(0)
+                    return
+        self.notify("no unreviewed suggestion left in the open regions")
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip()
+            self.rebuild_records(keep=0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            if not event.value.strip():
+                event.input.display = False
+            self.query_one("#records", RowList).focus()
+
+    def action_queue(self) -> None:
+        self.app.push_screen(QueueScreen())
+
+    def action_export(self) -> None:
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if not answer:
+                return
+            path, fmt = answer
+            try:
+                written = mapping.export(self.workspace, Path(path), fmt)
+            except mapping.MappingError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(f"wrote {path}: {written['concepts']} concepts, {written['members']} members")
+
+        self.app.push_screen(ExportDialog(), chosen)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self.app)))
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+
+class QueueScreen(Screen):
+    """Unreviewed suggestions best first, one pair at a time, both sides aligned."""
+
+    BINDINGS = [
+        Binding("a", "decide('approve')", "Approve", id="queue_approve"),
+        Binding("c", "decide('close')", "Close", id="queue_close"),
+        Binding("x", "decide('reject')", "Reject", id="queue_reject"),
+        Binding("s", "skip", "Skip", id="queue_skip"),
+        Binding("u", "undo", "Undo", id="queue_undo"),
+        Binding("escape", "leave", "Leave queue", id="queue_leave"),
+        Binding("question_mark", "help", "Help", id="queue_help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue_position = 0
+        self.item: browse.QueueItem | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-status")
+        yield Static(id="queue-pair")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        items = browse.queue(workspace, limit=1, offset=self.queue_position)
+        self.item = items[0] if items else None
+        pair = self.query_one("#queue-pair", Static)
+        status = self.query_one("#queue-status", Static)
+        if self.item is None:
+            pair.update(Text("No unreviewed suggestion left. Escape goes back.", style="dim"))
+            status.update(Text("queue mode", style="bold"))
+            return
+        review: Review = self.app.review  # type: ignore[attr-defined]
+        left, right = review.indicator(self.item.regional_indicator_id), review.indicator(self.item.candidate_id)
+        text = Text()
+        width = 30
+        for label, a, b in (("region", left.region, right.region), ("indicator", left.name, right.name),
+                            ("level 1", left.level1 or "—", right.level1 or "—"),
+                            ("level 2", left.level2 or "—", right.level2 or "—")):
+            text.append(f"{label:>10}  ", style="dim")
+            cell = literal(a)
+            cell.align("left", width)
+            text.append_text(cell)
+            text.append("  ")
+            text.append_text(literal(b))
+            text.append("\n")
+        targets_a = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, left.id, 3)]
+        targets_b = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, right.id, 3)]
+        text.append(f"{'targets':>10}  ", style="dim")
+        cell = literal(" / ".join(dict.fromkeys(targets_a)))
+        cell.align("left", width)
+        text.append_text(cell)
+        text.append("  ")
+        text.append_text(literal(" / ".join(dict.fromkeys(targets_b))))
+        text.append(f"\n\n{'score':>10}  {self.item.score:.2f}\n", style="bold cyan")
+        text.append(f"{'why':>10}  ", style="dim")
+        text.append_text(literal(self.item.explanation))
+        pair.update(text)
+        status.update(Text(f"queue mode · pair {self.queue_position + 1} · a approve · c close · x reject · s skip · "
+                           "Escape leaves", style="bold"))
+
+    def action_decide(self, kind: str) -> None:
+        if self.item is None:
+            return
+        review: Review = self.app.review  # type: ignore[attr-defined]
+        a, b = self.item.regional_indicator_id, self.item.candidate_id
+        try:
+            if kind == "approve":
+                outcome = review.approve(a, b, score=self.item.score, justification="lexical")
+                if outcome.merge_needed:
+                    def answered(merge: bool | None) -> None:
+                        if merge:
+                            review.approve(a, b, score=self.item.score if self.item else None,
+                                           justification="lexical", confirm_merge=True)
+                            self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
+                        self.show()
+
+                    first, second = outcome.merge_needed
+                    self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
+                    return
+            elif kind == "close":
+                review.close(a, b)
+            else:
+                review.reject(a, b)
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+            self.queue_position += 1
+        self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
+        self.show()
+
+    def action_skip(self) -> None:
+        self.queue_position += 1
+        self.show()
+
+    def action_undo(self) -> None:
+        try:
+            self.app.review.undo()  # type: ignore[attr-defined]
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+        self.show()
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+        main = self.app.screen
+        if isinstance(main, MainScreen):
+            main.refresh_after_decision(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self.app)))
+
+
+class ZhibiaoApp(App):
+    """zhibiao's review app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "zhibiao"
+
+    def __init__(self, workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
+                 keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.workspace_path = workspace_path
+        self.workspace = Workspace(workspace_path)
+        self.review = Review(self.workspace, reviewer or default_reviewer())
+        self.paths = paths or []
+        self.keymap_overrides = keymap if keymap is not None else load_keymap()
+        self.suggestion_status = ""
+        self._suggester: Suggester | None = None
+
+    def on_mount(self) -> None:
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        self.push_screen(MainScreen())
+        if self.paths:
+            self.import_documents()
+        else:
+            self.prepare_suggestions()
+
+    def on_unmount(self) -> None:
+        self.workspace.close()
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def import_documents(self) -> None:
+        worker = get_current_worker()
+        with Workspace(self.workspace_path) as workspace:
+            def progress(done: int, total: int, result) -> None:
+                self.call_from_thread(self._status, f"importing {done}/{total}")
+
+            results = import_paths(workspace, self.paths, progress=progress, workers=1,
+                                   cancelled=lambda: worker.is_cancelled)
+        failed = [r for r in results if r.outcome == "failed"]
+        for result in failed:
+            self.call_from_thread(self.notify, f"{result.path}: {result.error}", severity="error", timeout=10)
+        self.call_from_thread(self._after_import)
+
+    def _after_import(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.load_regions()
+        self.prepare_suggestions()
+
+    def _status(self, text: str) -> None:
+        self.suggestion_status = text
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.update_status()
+
+    @work(thread=True, exclusive=True, group="match", exit_on_error=False)
+    def prepare_suggestions(self) -> None:
+        """Load the matcher and recompute suggestions if documents or decisions changed (in the background)."""
+        with Workspace(self.workspace_path) as probe:
+            fresh = is_fresh(probe)
+        self._suggester = Suggester(Workspace(self.workspace_path, shared=True))
+        if not fresh:
+            def progress(done: int, total: int) -> None:
+                self.call_from_thread(self._status, f"matching {done}/{total}")
+
+            self._suggester.compute_all(progress)
+        self.call_from_thread(self._status, "")
+        self.call_from_thread(self._suggestions_ready)
+
+    def _suggestions_ready(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.post_message(SuggestionsReady())
+
+    def refresh_suggestions(self, touched: list[int]) -> None:
+        if self._suggester is not None:
+            self._refresh(touched)
+
+    @work(thread=True, exclusive=False, group="refresh", exit_on_error=False)
+    def _refresh(self, touched: list[int]) -> None:
+        suggester = self._suggester
+        if suggester is None:
+            return
+        suggester.refresh(touched)
+        self.call_from_thread(self._suggestions_ready)
+
+
+def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
+             keymap: dict[str, str] | None = None) -> ZhibiaoApp:
+    """The app as the command line builds it (tests reuse this)."""
+    return ZhibiaoApp(workspace_path, reviewer=reviewer, paths=paths, keymap=keymap)
