@@ -3,6 +3,7 @@ keyboard, committed to the workspace before the screen moves on."""
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from store.workspace import Workspace
 from tui.widgets import RowList, literal
 
 CONFIG_PATH = Path.home() / ".config" / "zhibiao" / "config.toml"
+_EAGER = 20_000  # up to this many regional indicators, every suggestion list is computed at once
 
 
 def load_keymap(path: Path = CONFIG_PATH) -> dict[str, str]:
@@ -120,7 +122,8 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
 
 
 def help_rows(app: App) -> list[tuple[str, str, str]]:
-    """(keys, description, tooltip) of every active binding, keys of one action together."""
+    """(keys, description, tooltip with the id to remap it by) of every active binding, keys of one action
+    together."""
     grouped: dict[tuple[str, str], list[str]] = {}
     tooltips: dict[tuple[str, str], str] = {}
     for active in app.active_bindings.values():
@@ -129,7 +132,8 @@ def help_rows(app: App) -> list[tuple[str, str, str]]:
             continue
         key = (binding.action, binding.description)
         grouped.setdefault(key, []).append(app.get_key_display(binding))
-        tooltips[key] = binding.tooltip
+        remap = f" [keymap id: {binding.id}]" if binding.id else ""
+        tooltips[key] = f"{binding.tooltip}{remap}".strip()
     return [(", ".join(dict.fromkeys(keys)), description, tooltips[(action, description)])
             for (action, description), keys in grouped.items()]
 
@@ -190,6 +194,7 @@ class MainScreen(Screen):
         self.indicator_rows: list[browse.IndicatorRow] = []
         self.candidate_rows = []
         self.filter_text = ""
+        self.seen_event = 0
 
     @property
     def workspace(self) -> Workspace:
@@ -220,6 +225,15 @@ class MainScreen(Screen):
         self.load_regions()
         self.query_one("#records", RowList).focus()
         self.update_status()
+        self.seen_event = self.review.last_event_id()
+        self.set_interval(2.0, self.check_other_reviewers)
+
+    def check_other_reviewers(self) -> None:
+        """Another process (a colleague's zhibiao review) decided something: show it."""
+        last = self.review.last_event_id()
+        if last != self.seen_event:
+            self.seen_event = last
+            self.refresh_after_decision("updated from the workspace")
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -272,6 +286,8 @@ class MainScreen(Screen):
     def load_candidates(self, keep: int = 0, *, announce: bool = True) -> None:
         row = self.current_indicator()
         self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
+        if row is not None and not self.candidate_rows:
+            self.app.request_suggestions(row.regional_indicator_id)  # type: ignore[attr-defined]
         texts = []
         for suggestion in self.candidate_rows:
             candidate = suggestion.candidate
@@ -330,7 +346,7 @@ class MainScreen(Screen):
         progress = browse.progress(self.workspace)
         app = self.app
         text = Text.assemble(
-            ("zhibiao ", "bold"), literal(str(app.workspace.path), "dim"),  # type: ignore[attr-defined]
+            ("zhibiao ", "bold"), literal(app.workspace.path.name, "dim"),  # type: ignore[attr-defined]
             f" · reviewer {app.review.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
             f" regional indicators ({progress.share_covered:.0%} of occurrences)",
         )
@@ -387,7 +403,9 @@ class MainScreen(Screen):
 
     def decided(self, summary: str, touched: list[int]) -> None:
         """After a decision is committed: redraw from the store and refresh suggestions it affects."""
+        self.seen_event = self.review.last_event_id()
         self.refresh_after_decision(summary)
+        self.notify(summary, timeout=3)
         self.app.refresh_suggestions(touched)  # type: ignore[attr-defined]
 
     def refresh_after_decision(self, summary: str | None) -> None:
@@ -670,6 +688,8 @@ class ZhibiaoApp(App):
         self.keymap_overrides = keymap if keymap is not None else load_keymap()
         self.suggestion_status = ""
         self._suggester: Suggester | None = None
+        self._requested: set[int] = set()
+        self._suggester_lock = threading.Lock()  # one thread at a time on the matcher's connection
 
     def on_mount(self) -> None:
         if self.keymap_overrides:
@@ -711,17 +731,33 @@ class ZhibiaoApp(App):
 
     @work(thread=True, exclusive=True, group="match", exit_on_error=False)
     def prepare_suggestions(self) -> None:
-        """Load the matcher and recompute suggestions if documents or decisions changed (in the background)."""
+        """Load the matcher and recompute suggestions if documents or decisions changed (in the background).
+
+        A workspace of many indicators gets its name-level suggestions (the expensive part) here and each
+        indicator's list when it is first shown.
+        """
+        self.call_from_thread(self._status, "loading the matcher")
         with Workspace(self.workspace_path) as probe:
             fresh = is_fresh(probe)
-        self._suggester = Suggester(Workspace(self.workspace_path, shared=True))
-        if not fresh:
-            def progress(done: int, total: int) -> None:
-                self.call_from_thread(self._status, f"matching {done}/{total}")
+        suggester = Suggester(Workspace(self.workspace_path, shared=True))
 
-            self._suggester.compute_all(progress)
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self._status, f"matching {done}/{total}")
+
+        if len(suggester.matcher) <= _EAGER:
+            if not fresh:
+                suggester.compute_all(progress)
+        else:
+            suggester.compute_names(progress)
+        self._suggester = suggester
         self.call_from_thread(self._status, "")
         self.call_from_thread(self._suggestions_ready)
+
+    def request_suggestions(self, ri_id: int) -> None:
+        """An indicator without cached suggestions is on screen: compute its list in the background."""
+        if self._suggester is not None and ri_id not in self._requested:
+            self._requested.add(ri_id)
+            self._refresh([ri_id])
 
     def _suggestions_ready(self) -> None:
         screen = self.screen
@@ -737,7 +773,8 @@ class ZhibiaoApp(App):
         suggester = self._suggester
         if suggester is None:
             return
-        suggester.refresh(touched)
+        with self._suggester_lock:
+            suggester.refresh(touched)
         self.call_from_thread(self._suggestions_ready)
 
 
