@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -80,10 +81,8 @@ def test_sigkill_right_after_a_decision_loses_nothing(db: Path) -> None:
         _read_until(fd, b"approved", 15)  # the screen shows the decision as done...
         os.kill(pid, signal.SIGKILL)  # ...and the process dies at once
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
     with sqlite3.connect(db) as connection:
