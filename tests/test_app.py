@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from store import browse
 from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
@@ -158,3 +159,94 @@ async def test_document_text_is_shown_literally(tmp_path: Path) -> None:
         assert any("[/]" in r for r in shown)
         assert any("危险␛[31m红色␛[0m名称" in r for r in shown)
         assert any("[bold]医保[/bold]经费" in r for r in rows(app, "records"))
+
+
+async def test_merge_needs_the_confirm_dialog(db: Path) -> None:
+    from conftest import ri
+
+    from tui.app import ConfirmMerge
+
+    with Workspace(db) as workspace:
+        review = Review(workspace, "alice")
+        review.approve(ri(workspace, "广州市", "政务服务好评率"), ri(workspace, "金寨县", "群众满意度"))
+        review.approve(ri(workspace, "湛江市", "参保对象满意度（%）"), ri(workspace, "抚顺市", "参保对象满意度"))
+        ensure(workspace)
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        # the first 广州市 record that has 政务服务好评率
+        index = next(i for i, (kind, item) in enumerate(screen.record_rows)
+                     if kind == "record" and any(row.name == "政务服务好评率"
+                                                  for row in browse.indicators(app.workspace, item.id)))
+        screen.query_one("#records", RowList).move_to(index)
+        await pilot.pause()
+        position = next(i for i, row in enumerate(screen.indicator_rows) if row.name == "政务服务好评率")
+        screen.query_one("#indicators", RowList).move_to(position)
+        await pilot.pause()
+        target = next((i for i, s in enumerate(screen.candidate_rows) if s.candidate.region in ("湛江市", "抚顺市")),
+                      None)
+        assert target is not None
+        screen.query_one("#candidates", RowList).move_to(target)
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmMerge)
+        await pilot.press("y")
+        await pilot.pause()
+        with Workspace(db) as other:
+            concepts = Review(other).concepts()
+            assert len(concepts) == 1 and len(concepts[0].members) == 4
+        await app.workers.wait_for_complete()
+
+
+async def test_rename_and_export_dialogs(db: Path, tmp_path: Path) -> None:
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("n", "a")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#rename-input")
+        field.value = ""
+        await pilot.press(*"ABC", "enter")
+        await pilot.pause()
+        with Workspace(db) as other:
+            assert [c.name for c in Review(other).concepts()] == ["ABC"]
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        path_field = app.screen.query_one("#export-path")
+        path_field.value = str(tmp_path / "out.toml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "out.toml").exists()
+        assert 'name = "ABC"' in (tmp_path / "out.toml").read_text(encoding="utf-8")
+        await app.workers.wait_for_complete()
+
+
+async def test_empty_workspace_says_how_to_import(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "empty.db", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        records = app.screen.query_one("#records", RowList)
+        assert records.rows == [] and "zhibiao review PATH" in records.empty
+
+
+async def test_queue_columns_align_by_terminal_cells(db: Path) -> None:
+    from rich.cells import cell_len
+
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("g")
+        await pilot.pause()
+        lines = app.screen.query_one("#queue-pair").render().plain.split("\n")[:5]
+        item = app.screen.item
+        left = Review(app.workspace).indicator(item.regional_indicator_id)
+        right = Review(app.workspace).indicator(item.candidate_id)
+        starts = {cell_len(line[: line.rindex(value)]) for line, value in zip(
+            lines, (right.region, right.name, right.level1 or "—", right.level2 or "—"), strict=False)}
+        assert len(starts) == 1  # the right-hand side starts in the same column on every line
+        assert left.name in lines[1]
