@@ -88,6 +88,24 @@ _UNDECIDED = (
 )
 
 
+def region(workspace: Workspace, name: str) -> RegionSummary:
+    """One region's counts (after a decision only the regions it touched are recounted)."""
+    connection = workspace.connection
+    documents, records_count = connection.execute(
+        "SELECT count(DISTINCT d.id), count(r.id) FROM documents d LEFT JOIN records r ON r.document_id = d.id"
+        " WHERE d.region = ?", (name,)).fetchone()
+    total, mapped = connection.execute(
+        "SELECT count(*), count(m.regional_indicator_id) FROM regional_indicators ri LEFT JOIN concept_members m"
+        " ON m.regional_indicator_id = ri.id WHERE ri.region = ?", (name,)).fetchone()
+    return RegionSummary(name, documents, records_count, total, mapped)
+
+
+def regions_of(workspace: Workspace, ri_ids: list[int]) -> set[str]:
+    marks = ",".join("?" * len(ri_ids))
+    return {row[0] for row in workspace.connection.execute(
+        f"SELECT DISTINCT region FROM regional_indicators WHERE id IN ({marks})", ri_ids)} if ri_ids else set()
+
+
 def regions(workspace: Workspace) -> list[RegionSummary]:
     rows = workspace.connection.execute(
         "SELECT d.region, count(DISTINCT d.id), (SELECT count(*) FROM records r JOIN documents d2 ON d2.id ="

@@ -96,7 +96,7 @@ async def test_actions_without_a_candidate_are_disabled(db: Path) -> None:
         await pilot.pause()
         # on a region row nothing is selected: approving makes no sense
         assert app.screen.check_action("approve", ()) is None
-        assert app.screen.check_action("rename", ()) is None
+        assert app.screen.check_action("flag", ()) is None
         await pilot.press("a")
         with Workspace(db) as other:
             assert Review(other).events() == []

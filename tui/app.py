@@ -23,7 +23,7 @@ from store.importer import import_paths
 from store.review import DecisionError, Review, default_reviewer
 from store.suggest import Suggester, cached, is_fresh
 from store.workspace import Workspace
-from tui.widgets import RowList, literal
+from tui.widgets import DetailView, RowList, literal
 
 CONFIG_PATH = Path.home() / ".config" / "zhibiao" / "config.toml"
 _EAGER = 20_000  # up to this many regional indicators, every suggestion list is computed at once
@@ -42,7 +42,11 @@ def load_keymap(path: Path = CONFIG_PATH) -> dict[str, str]:
 
 
 class SuggestionsReady(Message):
-    """The matcher finished (re)computing suggestions in the background."""
+    """The matcher finished (re)computing suggestions in the background (``touched``: only these)."""
+
+    def __init__(self, touched: frozenset[int] | None = None) -> None:
+        super().__init__()
+        self.touched = touched
 
 
 class MatchProgress(Message):
@@ -195,6 +199,8 @@ class MainScreen(Screen):
         self.candidate_rows = []
         self.filter_text = ""
         self.seen_event = 0
+        self._summaries: dict[str, browse.RegionSummary] = {}
+        self._region_texts: dict[tuple, Text] = {}
 
     @property
     def workspace(self) -> Workspace:
@@ -205,7 +211,7 @@ class MainScreen(Screen):
         return self.app.review  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
+        yield DetailView(id="status")
         with Horizontal(id="panes"):
             with Vertical(id="records-pane", classes="pane"):
                 yield Label("Records", classes="pane-title")
@@ -217,7 +223,7 @@ class MainScreen(Screen):
             with Vertical(id="candidates-pane", classes="pane"):
                 yield Label("Candidates in other regions", classes="pane-title")
                 yield RowList(id="candidates", empty="no candidate")
-        yield Static(id="detail")
+        yield DetailView(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -246,7 +252,7 @@ class MainScreen(Screen):
         self._summaries = {s.region: s for s in summaries}
         self.rebuild_records()
 
-    def rebuild_records(self, keep: int | None = None, *, announce: bool = True) -> None:
+    def rebuild_records(self, keep: int | None = None, *, announce: bool = True, in_place: bool = False) -> None:
         rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
         texts: list[Text] = []
         needle = self.filter_text
@@ -259,8 +265,13 @@ class MainScreen(Screen):
                     continue
             marker = "v" if region.expanded or needle else ">"
             rows.append(("region", summary))
-            texts.append(Text.assemble((f"{marker} ", "dim"), literal(region.name, "bold"),
-                                       (f"  {summary.mapped}/{summary.regional_indicators}", "dim")))
+            cache_key = (region.name, marker, summary.mapped, summary.regional_indicators)
+            text = self._region_texts.get(cache_key)
+            if text is None:
+                text = Text.assemble((f"{marker} ", "dim"), literal(region.name, "bold"),
+                                     (f"  {summary.mapped}/{summary.regional_indicators}", "dim"))
+                self._region_texts[cache_key] = text
+            texts.append(text)
             if region.expanded or needle:
                 for record in records:
                     rows.append(("record", record))
@@ -269,12 +280,19 @@ class MainScreen(Screen):
                                                (f"  {record.mapped}/{record.indicators}", "dim")))
         self.record_rows = rows
         records_list = self.query_one("#records", RowList)
-        records_list.set_rows(texts, keep if keep is not None else records_list.cursor, announce=announce)
+        if in_place:
+            records_list.replace_rows(texts, keep if keep is not None else records_list.cursor)
+        else:
+            records_list.set_rows(texts, keep if keep is not None else records_list.cursor, announce=announce)
 
-    def load_indicators(self, record_id: int | None, keep: int = 0, *, announce: bool = True) -> None:
+    def load_indicators(self, record_id: int | None, keep: int = 0, *, announce: bool = True,
+                        in_place: bool = False) -> None:
         self.indicator_rows = browse.indicators(self.workspace, record_id) if record_id is not None else []
-        self.query_one("#indicators", RowList).set_rows([self._indicator_text(r) for r in self.indicator_rows],
-                                                        keep, announce=announce)
+        texts = [self._indicator_text(r) for r in self.indicator_rows]
+        if in_place:
+            self.query_one("#indicators", RowList).replace_rows(texts, keep)
+        else:
+            self.query_one("#indicators", RowList).set_rows(texts, keep, announce=announce)
 
     @staticmethod
     def _indicator_text(row: browse.IndicatorRow) -> Text:
@@ -313,10 +331,10 @@ class MainScreen(Screen):
         return self.candidate_rows[index] if 0 <= index < len(self.candidate_rows) else None
 
     def update_detail(self) -> None:
-        detail = self.query_one("#detail", Static)
+        detail = self.query_one("#detail", DetailView)
         row = self.current_indicator()
         if row is None:
-            detail.update(Text("Move to a record and an indicator to see where it comes from.", style="dim"))
+            detail.show(Text("Move to a record and an indicator to see where it comes from.", style="dim"))
             return
         text = Text()
         for occurrence in browse.occurrences(self.workspace, row.regional_indicator_id, limit=3):
@@ -340,33 +358,46 @@ class MainScreen(Screen):
         if candidate is not None:
             text.append("why: ", style="bold")
             text.append_text(literal(candidate.explanation, "dim"))
-        detail.update(text)
+        detail.show(text)
 
     def update_status(self, extra: str = "") -> None:
         progress = browse.progress(self.workspace)
         app = self.app
-        text = Text.assemble(
+        text = Text()
+        if extra:  # the last decision first: it is what the reviewer looks for
+            text.append_text(literal(extra, "bold green"))
+            text.append(" · ")
+        text.append_text(Text.assemble(
             ("zhibiao ", "bold"), literal(app.workspace.path.name, "dim"),  # type: ignore[attr-defined]
             f" · reviewer {app.review.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
             f" regional indicators ({progress.share_covered:.0%} of occurrences)",
-        )
+        ))
         suggestions = getattr(app, "suggestion_status", "")
         if suggestions:
             text.append(f" · {suggestions}", style="yellow")
-        if extra:
-            text.append(f" · {extra}", style="green")
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", DetailView).show(text)
 
     # -- events ------------------------------------------------------------------------------------
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        if event.row_list.id == "records":
-            record = self.current_record()
-            self.load_indicators(record.id if record else None)
-        elif event.row_list.id == "indicators":
-            self.load_candidates()
-        elif event.row_list.id == "candidates":
-            self.update_detail()
+        # one screen update for the whole cascade: record -> its indicators -> their candidates -> detail
+        with self.app.batch_update():
+            if event.row_list.id == "records":
+                record = self.current_record()
+                self.load_indicators(record.id if record else None, announce=False)
+                self.load_candidates(announce=False)
+            elif event.row_list.id == "indicators":
+                self.load_candidates(announce=False)
+            elif event.row_list.id == "candidates":
+                self.update_detail()
+            self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Recompose the Footer only when what can be done changes (it costs a layout pass)."""
+        state = (self.current_indicator() is not None, self.current_candidate() is not None)
+        if state != getattr(self, "_binding_state", None):
+            self._binding_state = state
+            self.refresh_bindings()
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         if event.row_list.id == "records" and self.record_rows:
@@ -380,8 +411,16 @@ class MainScreen(Screen):
         elif event.row_list.id == "indicators":
             self.query_one("#candidates", RowList).focus()
 
-    def on_suggestions_ready(self, _event: SuggestionsReady) -> None:
-        self.refresh_after_decision(None)
+    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+        if event.touched is None:
+            self.refresh_after_decision(None)
+            return
+        row = self.current_indicator()
+        if row is not None and row.regional_indicator_id in event.touched:
+            with self.app.batch_update():
+                self.load_candidates(self.query_one("#candidates", RowList).cursor, announce=False)
+                self.load_indicators(self.current_record().id if self.current_record() else None,
+                                     self.query_one("#indicators", RowList).cursor, announce=False)
 
     # -- decisions ---------------------------------------------------------------------------------
 
@@ -389,10 +428,10 @@ class MainScreen(Screen):
         row = self.current_indicator() if self.is_mounted else None
         if action in ("approve", "close_match", "reject"):
             return True if row and self.current_candidate() else None
-        if action in ("flag",):
+        if action in ("flag", "rename", "detach"):
+            # rename/detach outside a concept say why when pressed (keeping them on spares the footer a
+            # relayout after every approval)
             return True if row is not None else None
-        if action in ("rename", "detach"):
-            return True if row and row.concept else None
         return True
 
     def _pair(self) -> tuple[int, int, float] | None:
@@ -404,24 +443,30 @@ class MainScreen(Screen):
     def decided(self, summary: str, touched: list[int]) -> None:
         """After a decision is committed: redraw from the store and refresh suggestions it affects."""
         self.seen_event = self.review.last_event_id()
-        self.refresh_after_decision(summary)
-        self.notify(summary, timeout=3)
+        row = self.current_indicator()
+        ids = [*touched, *([row.regional_indicator_id] if row else [])]
+        self.refresh_after_decision(summary, regions=browse.regions_of(self.workspace, ids))
         self.app.refresh_suggestions(touched)  # type: ignore[attr-defined]
 
-    def refresh_after_decision(self, summary: str | None) -> None:
+    def refresh_after_decision(self, summary: str | None, regions: set[str] | None = None) -> None:
         indicators = self.query_one("#indicators", RowList)
         candidates = self.query_one("#candidates", RowList)
         record = self.current_record()
         keep_indicator, keep_candidate = indicators.cursor, candidates.cursor
-        self._summaries = {s.region: s for s in browse.regions(self.workspace)}
+        if regions is None or not self._summaries:
+            self._summaries = {s.region: s for s in browse.regions(self.workspace)}
+        else:
+            for name in regions:
+                if name in self._summaries:
+                    self._summaries[name] = browse.region(self.workspace, name)
         records_list = self.query_one("#records", RowList)
         cursor = records_list.cursor
-        self.rebuild_records(keep=cursor, announce=False)
+        self.rebuild_records(keep=cursor, in_place=True)
         if record is not None:
-            self.load_indicators(record.id, keep_indicator, announce=False)
+            self.load_indicators(record.id, keep_indicator, in_place=True)
             self.load_candidates(keep_candidate, announce=False)
         self.update_status(summary or "")
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
 
     def action_approve(self) -> None:
         pair = self._pair()
@@ -473,13 +518,18 @@ class MainScreen(Screen):
 
     def action_detach(self) -> None:
         row = self.current_indicator()
-        if row is not None and row.concept:
-            self.decided(self.review.detach(row.regional_indicator_id).summary, [row.regional_indicator_id])
+        if row is None:
+            return
+        if not row.concept:
+            self.notify("this indicator is not in a concept: nothing to detach", severity="warning")
+            return
+        self.decided(self.review.detach(row.regional_indicator_id).summary, [row.regional_indicator_id])
 
     def action_rename(self) -> None:
         row = self.current_indicator()
         concept = self.review.concept_of(row.regional_indicator_id) if row else None
         if concept is None:
+            self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
             return
 
         def renamed(name: str | None) -> None:
@@ -759,10 +809,10 @@ class ZhibiaoApp(App):
             self._requested.add(ri_id)
             self._refresh([ri_id])
 
-    def _suggestions_ready(self) -> None:
+    def _suggestions_ready(self, touched: frozenset[int] | None = None) -> None:
         screen = self.screen
         if isinstance(screen, MainScreen):
-            screen.post_message(SuggestionsReady())
+            screen.post_message(SuggestionsReady(touched))
 
     def refresh_suggestions(self, touched: list[int]) -> None:
         if self._suggester is not None:
@@ -774,8 +824,8 @@ class ZhibiaoApp(App):
         if suggester is None:
             return
         with self._suggester_lock:
-            suggester.refresh(touched)
-        self.call_from_thread(self._suggestions_ready)
+            refreshed = suggester.refresh(touched)
+        self.call_from_thread(self._suggestions_ready, frozenset(refreshed))
 
 
 def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,

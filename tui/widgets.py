@@ -9,10 +9,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.literal import literal
 
-__all__ = ["RowList", "literal"]
+__all__ = ["DetailView", "RowList", "literal"]
 
 class RowList(ScrollView, can_focus=True):
     """A list that draws only the visible rows (the Line API), with a cursor.
@@ -22,7 +23,7 @@ class RowList(ScrollView, can_focus=True):
     """
 
     DEFAULT_CSS = """
-    RowList { height: 1fr; }
+    RowList { height: 1fr; overflow-x: hidden; }
     RowList > .rowlist--cursor { background: $accent 40%; }
     RowList:focus > .rowlist--cursor { background: $accent; color: $text; }
     """
@@ -64,21 +65,42 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Text] = []
         self.empty = empty
+        self._strips: dict[tuple[int, int], Strip] = {}  # (row, width) -> rendered row, before scrolling
 
     def set_rows(self, rows: list[Text], cursor: int = 0, *, announce: bool = True) -> None:
         """Show new rows; ``announce`` posts Highlighted for the cursor row (not when redrawing in place)."""
         self.rows = rows
-        width = max((row.cell_len for row in rows[:2000]), default=0)
-        self.virtual_size = Size(width, len(rows))
+        self._strips.clear()
+        size = Size(self.size.width, len(rows))
+        height = self.size.height
+        if self.is_mounted and height and (size.height > height) == (self.virtual_size.height > height):
+            # the scrollbar stays as it is: no layout pass, just the new extent
+            self.set_reactive(RowList.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.set_reactive(RowList.cursor, max(0, min(cursor, len(rows) - 1)))
         self.scroll_to(y=max(0, self.cursor - self.size.height // 2), animate=False)
         self.refresh()
         if announce:
             self.post_message(self.Highlighted(self, self.cursor))
 
+    def replace_rows(self, rows: list[Text], cursor: int) -> None:
+        """New rows for the same list (after a decision): only the rows that changed are redrawn."""
+        if len(rows) != len(self.rows):
+            self.set_rows(rows, cursor, announce=False)
+            return
+        for index, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
+            if old.plain != new.plain or old.spans != new.spans:
+                self.update_row(index, new)
+        if cursor != self.cursor:
+            self.set_reactive(RowList.cursor, max(0, min(cursor, len(rows) - 1)))
+            self.refresh()
+
     def update_row(self, index: int, row: Text) -> None:
         if 0 <= index < len(self.rows):
             self.rows[index] = row
+            self._strips = {k: v for k, v in self._strips.items() if k[0] != index}
             self.refresh_line(index)
 
     def refresh_line(self, index: int) -> None:
@@ -96,9 +118,13 @@ class RowList(ScrollView, can_focus=True):
                 return Strip(list(Text(self.empty, style="dim").render(self.app.console, end="")),
                              ).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        row = self.rows[index]
-        segments = list(row.render(self.app.console, end=""))
-        strip = Strip(segments).crop(scroll_x, scroll_x + width).adjust_cell_length(width, base)
+        rendered = self._strips.get((index, width))
+        if rendered is None:
+            rendered = Strip(list(self.rows[index].render(self.app.console, end="")))
+            if len(self._strips) > 4000:
+                self._strips.clear()
+            self._strips[(index, width)] = rendered
+        strip = rendered.crop(scroll_x, scroll_x + width).adjust_cell_length(width, base)
         if index == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("rowlist--cursor"))
         return strip.apply_style(base)
@@ -132,3 +158,20 @@ class RowList(ScrollView, can_focus=True):
     def move_to(self, index: int) -> None:
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, index))
+
+
+class DetailView(Widget):
+    """A fixed-size panel of text: new content redraws it without a layout pass (unlike Static)."""
+
+    DEFAULT_CSS = "DetailView { height: 10; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content = Text()
+
+    def show(self, content: Text) -> None:
+        self.content = content
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.content

@@ -1,0 +1,93 @@
+"""Benchmark: the review app on a workspace with ≥100,000 regional indicators, headless.
+
+Reports the time until the main screen shows data (target ≤ 1 s) and the CPU time per keypress of the
+app's own thread for moving, approving and undoing (target median ≤ 15 ms, p95 ≤ 30 ms; Pilot's waits
+and the background matcher's threads excluded).
+
+    python tests/bench/bench_review.py [--documents 400] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus
+
+from store.workspace import Workspace
+from tui.app import MainScreen, make_app
+from tui.widgets import RowList
+
+
+def _summary(name: str, samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"{name}: median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms ({len(ordered)} keys)"
+
+
+async def measure(db: Path) -> None:
+    started = time.perf_counter()
+    app = make_app(db, reviewer="bench", keymap={})
+    async with app.run_test(size=(160, 45)) as pilot:
+        while not (isinstance(app.screen, MainScreen) and app.screen.query_one("#records", RowList).rows):
+            await asyncio.sleep(0.005)
+        shown = time.perf_counter() - started
+        print(f"main screen shows data after {shown:.2f} s")
+        await app.workers.wait_for_complete()
+        print(f"matcher ready in the background after {time.perf_counter() - started:.1f} s")
+
+        async def key(*keys: str) -> float:
+            before = time.thread_time()
+            await pilot.press(*keys)
+            await pilot.pause()
+            return time.thread_time() - before
+
+        moving = [await key("j") for _ in range(60)]
+        await key("enter")
+        moving += [await key("j") for _ in range(20)]
+        approving, undoing = [], []
+        for _ in range(15):
+            await key("n")
+            approving.append(await key("a"))
+            undoing.append(await key("u"))
+            await app.workers.wait_for_complete()
+        print(_summary("move", moving))
+        print(_summary("approve", approving))
+        print(_summary("undo", undoing))
+        all_keys = moving + approving + undoing
+        print(_summary("all keys", all_keys))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=400)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="zhibiao-bench-"))
+    corpus, db = base / "review-corpus", base / "review.db"
+    try:
+        if not corpus.exists():
+            write_corpus(corpus, args.documents, seed=11)
+        if not db.exists():
+            zhibiao = shutil.which("zhibiao") or str(Path(sys.executable).parent / "zhibiao")
+            subprocess.run([zhibiao, "import", str(corpus), "--db", str(db), "-q"], check=True,
+                           stdout=subprocess.DEVNULL)
+        with Workspace(db) as workspace:
+            print(f"workspace: {workspace.counts()}")
+        asyncio.run(measure(db))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
