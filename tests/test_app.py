@@ -250,3 +250,12 @@ async def test_queue_columns_align_by_terminal_cells(db: Path) -> None:
             lines, (right.region, right.name, right.level1 or "—", right.level2 or "—"), strict=False)}
         assert len(starts) == 1  # the right-hand side starts in the same column on every line
         assert left.name in lines[1]
+
+
+async def test_command_palette_offers_the_actions(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for words in ("Approve (a)", "Reject (x)", "Queue (g)", "Export (^e)", "Undo (u)"):
+            assert any(title.startswith(words) for title in titles), titles

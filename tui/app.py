@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -752,6 +754,19 @@ class ZhibiaoApp(App):
 
     def on_unmount(self) -> None:
         self.workspace.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers the screen's actions, generated from the same bindings as the Footer
+        and the help screen."""
+        yield from super().get_system_commands(screen)
+        for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description or binding.action.startswith("focus"):
+                continue
+            if screen.check_action(binding.action.split("(")[0], ()) is not True:
+                continue
+            keys = self.get_key_display(binding)
+            yield SystemCommand(f"{binding.description} ({keys})", binding.tooltip or binding.description,
+                                partial(screen.run_action, binding.action))
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def import_documents(self) -> None:
