@@ -151,14 +151,22 @@ def occurrences(workspace: Workspace, ri_id: int, limit: int = 50) -> list[Occur
     return [Occurrence(*row) for row in rows]
 
 
-def progress(workspace: Workspace) -> Progress:
+def totals(workspace: Workspace) -> tuple[int, int]:
+    """(regional indicators, indicator occurrences): they change only when documents are imported."""
+    connection = workspace.connection
+    return (connection.execute("SELECT count(*) FROM regional_indicators").fetchone()[0],
+            connection.execute("SELECT count(*) FROM indicators").fetchone()[0])
+
+
+def progress(workspace: Workspace, known_totals: tuple[int, int] | None = None) -> Progress:
+    """Mapped regional indicators and the indicator occurrences they cover (pass ``known_totals`` to skip
+    counting everything again after each decision)."""
     connection = workspace.connection
     mapped = connection.execute("SELECT count(*) FROM concept_members m JOIN regional_indicators r ON r.id ="
                                 " m.regional_indicator_id").fetchone()[0]
-    total = connection.execute("SELECT count(*) FROM regional_indicators").fetchone()[0]
     covered = connection.execute("SELECT count(*) FROM indicators i JOIN concept_members m ON"
                                  " m.regional_indicator_id = i.regional_indicator_id").fetchone()[0]
-    occurrences_total = connection.execute("SELECT count(*) FROM indicators").fetchone()[0]
+    total, occurrences_total = known_totals or totals(workspace)
     return Progress(mapped, total, covered, occurrences_total)
 
 

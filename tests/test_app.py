@@ -232,6 +232,8 @@ async def test_empty_workspace_says_how_to_import(tmp_path: Path) -> None:
         await pilot.pause()
         records = app.screen.query_one("#records", RowList)
         assert records.rows == [] and "zhibiao review PATH" in records.empty
+        welcome = app.screen.query_one("#detail").content.plain
+        assert "Welcome to zhibiao" in welcome and "zhibiao review PATH" in welcome
 
 
 async def test_queue_columns_align_by_terminal_cells(db: Path) -> None:

@@ -203,6 +203,7 @@ class MainScreen(Screen):
         self.seen_event = 0
         self._summaries: dict[str, browse.RegionSummary] = {}
         self._region_texts: dict[tuple, Text] = {}
+        self._totals: tuple[int, int] | None = None  # recounted after an import
 
     @property
     def workspace(self) -> Workspace:
@@ -246,6 +247,7 @@ class MainScreen(Screen):
     # -- loading -----------------------------------------------------------------------------------
 
     def load_regions(self) -> None:
+        self._totals = None
         summaries = browse.regions(self.workspace)
         expanded = {r.name for r in self.regions if r.expanded}
         self.regions = [_Region(s.region, s.region in expanded) for s in summaries]
@@ -336,6 +338,15 @@ class MainScreen(Screen):
         detail = self.query_one("#detail", DetailView)
         row = self.current_indicator()
         if row is None:
+            if not self.record_rows:
+                detail.show(Text.assemble(
+                    ("Welcome to zhibiao.\n", "bold"),
+                    "This workspace has no documents yet. Import published 预算绩效目标表 (text extracted from "
+                    "PDFs; files or folders):\n\n",
+                    ("    zhibiao review PATH...        ", "bold cyan"), "imports them, then opens this app\n",
+                    ("    zhibiao import PATH... --db FILE", "bold cyan"), "  imports without opening it\n\n",
+                    ("Press ? for every key, q to quit.", "dim")))
+                return
             detail.show(Text("Move to a record and an indicator to see where it comes from.", style="dim"))
             return
         text = Text()
@@ -363,7 +374,9 @@ class MainScreen(Screen):
         detail.show(text)
 
     def update_status(self, extra: str = "") -> None:
-        progress = browse.progress(self.workspace)
+        if self._totals is None:
+            self._totals = browse.totals(self.workspace)
+        progress = browse.progress(self.workspace, self._totals)
         app = self.app
         text = Text()
         if extra:  # the last decision first: it is what the reviewer looks for
