@@ -112,22 +112,33 @@ class RowList(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         width = self.size.width
-        base = self.rich_style
         if index >= len(self.rows):
+            base = self.rich_style
             if index == 0 and not self.rows and self.empty:
                 return Strip(list(Text(self.empty, style="dim").render(self.app.console, end="")),
                              ).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        rendered = self._strips.get((index, width))
-        if rendered is None:
-            rendered = Strip(list(self.rows[index].render(self.app.console, end="")))
+        cursor = index == self.cursor
+        key = (index, width, scroll_x, cursor, self.has_focus if cursor else False)
+        strip = self._strips.get(key)
+        if strip is None:
+            # Strips are not cheap to make: each row is rendered once per width, cursor and focus state
+            base = self.rich_style
+            strip = Strip(list(self.rows[index].render(self.app.console, end="")))
+            strip = strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, base)
+            if cursor:
+                strip = strip.apply_style(self.get_component_rich_style("rowlist--cursor"))
+            strip = strip.apply_style(base)
             if len(self._strips) > 4000:
                 self._strips.clear()
-            self._strips[(index, width)] = rendered
-        strip = rendered.crop(scroll_x, scroll_x + width).adjust_cell_length(width, base)
-        if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("rowlist--cursor"))
-        return strip.apply_style(base)
+            self._strips[key] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor)
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
         self.refresh_line(previous)
