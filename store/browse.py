@@ -158,6 +158,13 @@ def totals(workspace: Workspace) -> tuple[int, int]:
             connection.execute("SELECT count(*) FROM indicators").fetchone()[0])
 
 
+def targets(workspace: Workspace, ri_id: int, limit: int = 3) -> str:
+    """A regional indicator's distinct target values, for a one-line comparison ("≥90% / 100%")."""
+    values = [annual or period for annual, period in workspace.connection.execute(
+        "SELECT annual_value, period_value FROM indicators WHERE regional_indicator_id = ? LIMIT 20", (ri_id,))]
+    return " / ".join(list(dict.fromkeys(v for v in values if v))[:limit])
+
+
 def progress(workspace: Workspace, known_totals: tuple[int, int] | None = None) -> Progress:
     """Mapped regional indicators and the indicator occurrences they cover (pass ``known_totals`` to skip
     counting everything again after each decision)."""

@@ -261,3 +261,47 @@ async def test_command_palette_offers_the_actions(db: Path) -> None:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for words in ("Approve (a)", "Reject (x)", "Queue (g)", "Export (^e)", "Undo (u)"):
             assert any(title.startswith(words) for title in titles), titles
+
+
+async def test_every_remaining_key(db: Path) -> None:
+    app = make_app(db, reviewer="erin", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        screen = app.screen
+        # rows show level 1 › level 2 › name
+        assert all(r[2:].startswith("产出指标 › ") or r[2:].startswith("效益指标 › ") for r in rows(app, "indicators"))
+        # Tab / Shift+Tab switch panes
+        await pilot.press("tab")
+        assert screen.query_one("#candidates", RowList).has_focus, app.focused
+        await pilot.press("shift+tab")
+        assert screen.query_one("#indicators", RowList).has_focus
+        # n / N move between indicators with unreviewed suggestions; s skips like n
+        await pilot.press("n")
+        first = screen.current_indicator().id
+        await pilot.press("n")
+        second = screen.current_indicator().id
+        await pilot.press("N")
+        assert screen.current_indicator().id == first != second
+        await pilot.press("s")
+        assert screen.current_indicator().id == second
+        # c: close match, committed
+        a, b = screen.current_indicator().regional_indicator_id, screen.current_candidate().candidate.id
+        await pilot.press("c")
+        with Workspace(db) as other:
+            assert Review(other).pair_decision(a, b) == "close"
+        # a then d: approve, then detach from the concept
+        await pilot.press("down")
+        await pilot.press("a")
+        with Workspace(db) as other:
+            assert Review(other).concept_of(a) is not None
+        await pilot.press("d")
+        with Workspace(db) as other:
+            assert Review(other).concept_of(a) is None
+        # / filters the records
+        await pilot.press("slash")
+        await pilot.press(*"租赁")
+        await pilot.press("enter")
+        assert all("租赁" in r for r in rows(app, "records") if r.startswith("  "))
+        assert any("业务用房租赁经费" in r for r in rows(app, "records"))
+        await pilot.press("q")
+    assert app.return_code == 0 or app.return_code is None

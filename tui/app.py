@@ -172,8 +172,8 @@ class MainScreen(Screen):
     """Records · indicators · candidates · detail, and the status line."""
 
     BINDINGS = [
-        Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
         Binding("a", "approve", "Approve", id="approve", tooltip="Same concept as the highlighted candidate"),
         Binding("c", "close_match", "Close", id="close", tooltip="Related, not the same: a close match"),
         Binding("x", "reject", "Reject", id="reject", tooltip="Not the same; never suggested again"),
@@ -293,6 +293,11 @@ class MainScreen(Screen):
                         in_place: bool = False) -> None:
         self.indicator_rows = browse.indicators(self.workspace, record_id) if record_id is not None else []
         texts = [self._indicator_text(r) for r in self.indicator_rows]
+        if not in_place:
+            # on a large workspace, make the lists of the whole record at once, in the background
+            missing = [r.regional_indicator_id for r in self.indicator_rows if r.best_score is None]
+            if missing:
+                self.app.request_suggestions(missing)  # type: ignore[attr-defined]
         if in_place:
             self.query_one("#indicators", RowList).replace_rows(texts, keep)
         else:
@@ -302,21 +307,22 @@ class MainScreen(Screen):
     def _indicator_text(row: browse.IndicatorRow) -> Text:
         status = "+" if row.concept else "!" if row.flagged else "?" if row.best_score is not None else " "
         style = "green" if row.concept else "yellow" if row.flagged else "cyan"
-        return Text.assemble((f"{status} ", style), (f"{row.level2 or '?'} › ", "dim"), literal(row.name),
-                             (f"  {row.period_value or '—'} | {row.annual_value or '—'}", "dim"))
+        return Text.assemble((f"{status} ", style), literal(f"{row.level1 or '?'} › {row.level2 or '?'} › ", "dim"),
+                             literal(row.name),
+                             literal(f"  {row.period_value or '—'} | {row.annual_value or '—'}", "dim"))
 
     def load_candidates(self, keep: int = 0, *, announce: bool = True) -> None:
         row = self.current_indicator()
         self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
-        if row is not None and not self.candidate_rows:
-            self.app.request_suggestions(row.regional_indicator_id)  # type: ignore[attr-defined]
         texts = []
         for suggestion in self.candidate_rows:
             candidate = suggestion.candidate
             decided = self.review.pair_decision(row.regional_indicator_id, candidate.id) if row else None
             mark = {"close": "~ ", "rejected": "x "}.get(decided or "", "  ")
+            targets = browse.targets(self.workspace, candidate.id)
             texts.append(Text.assemble((mark, "yellow"), (f"{suggestion.score:.2f} ", "cyan"),
-                                       literal(candidate.region, "dim"), " · ", literal(candidate.name)))
+                                       literal(candidate.region, "dim"), " · ", literal(candidate.name),
+                                       literal(f"  {targets}" if targets else "", "green")))
         self.query_one("#candidates", RowList).set_rows(texts, keep, announce=announce)
         self.update_detail()
 
@@ -773,7 +779,7 @@ class ZhibiaoApp(App):
         and the help screen."""
         yield from super().get_system_commands(screen)
         for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description or binding.action.startswith("focus"):
+            if not isinstance(binding, Binding) or not binding.description or "focus" in binding.action:
                 continue
             if screen.check_action(binding.action.split("(")[0], ()) is not True:
                 continue
@@ -831,11 +837,12 @@ class ZhibiaoApp(App):
         self.call_from_thread(self._status, "")
         self.call_from_thread(self._suggestions_ready)
 
-    def request_suggestions(self, ri_id: int) -> None:
-        """An indicator without cached suggestions is on screen: compute its list in the background."""
-        if self._suggester is not None and ri_id not in self._requested:
-            self._requested.add(ri_id)
-            self._refresh([ri_id])
+    def request_suggestions(self, ri_ids: list[int]) -> None:
+        """Indicators without cached suggestions are on screen: compute their lists in the background."""
+        wanted = [ri for ri in ri_ids if ri not in self._requested]
+        if self._suggester is not None and wanted:
+            self._requested.update(wanted)
+            self._refresh(wanted)
 
     def _suggestions_ready(self, touched: frozenset[int] | None = None) -> None:
         screen = self.screen
