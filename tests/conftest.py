@@ -78,3 +78,18 @@ def ri(workspace, region: str, name: str) -> int:
     ).fetchone()
     assert row, f"{region} {name}"
     return row[0]
+
+
+@pytest.fixture
+def db(seeded: Path, tmp_path: Path) -> Path:
+    """A copy of the seeded workspace with its suggestions computed, for the app tests."""
+    import shutil
+
+    from store.suggest import ensure
+    from store.workspace import Workspace
+
+    path = tmp_path / "review.db"
+    shutil.copy(seeded, path)
+    with Workspace(path) as workspace:
+        ensure(workspace)
+    return path

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 from store import browse
@@ -16,15 +14,6 @@ from tui.app import HelpScreen, MainScreen, QueueScreen, make_app
 from tui.widgets import RowList
 
 SIZE = (160, 45)
-
-
-@pytest.fixture
-def db(seeded: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copy(seeded, path)
-    with Workspace(path) as workspace:
-        ensure(workspace)
-    return path
 
 
 def rows(app, name: str) -> list[str]:

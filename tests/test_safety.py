@@ -7,7 +7,6 @@ import fcntl
 import os
 import pty
 import select
-import shutil
 import signal
 import sqlite3
 import struct
@@ -18,24 +17,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
 from conftest import ri
 
 from store.review import Review
-from store.suggest import ensure
 from store.workspace import Workspace
 from tui.app import MainScreen, make_app
 
 ZHIBIAO = str(Path(sys.executable).parent / "zhibiao")
-
-
-@pytest.fixture
-def db(seeded: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copy(seeded, path)
-    with Workspace(path) as workspace:
-        ensure(workspace)
-    return path
 
 
 def _drain(fd: int, seconds: float) -> None:

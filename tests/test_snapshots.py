@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from store.suggest import ensure
-from store.workspace import Workspace
 from tui.app import make_app
 
 SIZE = (160, 45)
-
-
-@pytest.fixture
-def db(seeded: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    shutil.copy(seeded, path)
-    with Workspace(path) as workspace:
-        ensure(workspace)
-    return path
 
 
 async def _settle(pilot) -> None:

@@ -15,6 +15,19 @@ from tui.literal import literal
 
 __all__ = ["DetailView", "RowList", "literal"]
 
+class _RowEvent(Message):
+    """Something happened on one row of a RowList."""
+
+    def __init__(self, row_list: RowList, index: int) -> None:
+        super().__init__()
+        self.row_list = row_list
+        self.index = index
+
+    @property
+    def control(self) -> RowList:
+        return self.row_list
+
+
 class RowList(ScrollView, can_focus=True):
     """A list that draws only the visible rows (the Line API), with a cursor.
 
@@ -40,25 +53,11 @@ class RowList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
-        def __init__(self, row_list: RowList, index: int) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.index = index
+    class Highlighted(_RowEvent):
+        """The cursor moved to a row."""
 
-        @property
-        def control(self) -> RowList:
-            return self.row_list
-
-    class Selected(Message):
-        def __init__(self, row_list: RowList, index: int) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.index = index
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
+    class Selected(_RowEvent):
+        """Enter was pressed on a row."""
 
     def __init__(self, *, empty: str = "", name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
