@@ -230,11 +230,11 @@ def load(workspace: Workspace, path: Path, reviewer: str | None = None) -> LoadR
                 continue
             concept_id = next_concept
             next_concept += 1
-            changes.append(review._change("concepts", (concept_id,), {
+            changes.append(review.row_change("concepts", (concept_id,), {
                 "id": concept_id, "name": concept["name"], "level1": concept.get("level1"),
                 "level2": concept.get("level2"), "created_at": now()}))
             for ri_id, member in placed:
-                changes.append(review._change("concept_members", (ri_id,), {
+                changes.append(review.row_change("concept_members", (ri_id,), {
                     "regional_indicator_id": ri_id, "concept_id": concept_id,
                     "justification": member.get("justification", "manual"), "score": member.get("score"),
                     "approved_by": member.get("approved_by", review.reviewer),
@@ -250,12 +250,12 @@ def load(workspace: Workspace, path: Path, reviewer: str | None = None) -> LoadR
                                            f"{pair['b']['region']} · {pair['b']['name']} (not in the workspace)")
                     continue
                 low, high = sorted((a, b))
-                changes.append(review._change("pair_decisions", (low, high), {
+                changes.append(review.row_change("pair_decisions", (low, high), {
                     "a": low, "b": high, "kind": relation, "decided_by": pair.get("by", review.reviewer),
                     "decided_at": _text_time(pair.get("at")) or now()}))
                 setattr(report, relation, getattr(report, relation) + 1)
         if changes:
-            event = review._commit("load", f"loaded {path.name}: {report.concepts} concepts, {report.members} "
+            event = review.commit_changes("load", f"loaded {path.name}: {report.concepts} concepts, {report.members} "
                                            f"members, {report.close} close, {report.rejected} rejected", changes)
             report.event_id = event.id
     return report

@@ -186,7 +186,8 @@ class Review:
                 tuple(row[c] for c in columns),
             )
 
-    def _commit(self, kind: str, summary: str, changes: list[dict[str, Any]], undoes: int | None = None) -> Event:
+    def commit_changes(self, kind: str, summary: str, changes: list[dict[str, Any]], undoes: int | None = None
+                       ) -> Event:
         """Apply row changes and log them as one event, inside the caller's transaction."""
         for change in changes:
             self._put(change["table"], tuple(change["key"]), change["after"])
@@ -199,7 +200,8 @@ class Review:
                                 (str(event_id),))
         return Event(event_id, at, self.reviewer, kind, summary, undoes)
 
-    def _change(self, table: str, key: tuple, after: dict[str, Any] | None) -> dict[str, Any]:
+    def row_change(self, table: str, key: tuple, after: dict[str, Any] | None) -> dict[str, Any]:
+        """One row change (before and after) for :meth:`commit_changes`."""
         return {"table": table, "key": list(key), "before": self._row(table, key), "after": after}
 
     # -- decisions ---------------------------------------------------------------------------------
@@ -216,7 +218,7 @@ class Review:
             changes: list[dict[str, Any]] = []
             low, high = sorted((a, b))
             if self._row("pair_decisions", (low, high)) is not None:
-                changes.append(self._change("pair_decisions", (low, high), None))
+                changes.append(self.row_change("pair_decisions", (low, high), None))
 
             def member(ri: IndicatorRef, concept_id: int) -> dict[str, Any]:
                 return {"regional_indicator_id": ri.id, "concept_id": concept_id, "justification": justification,
@@ -228,20 +230,20 @@ class Review:
                 concept_id = (self.connection.execute("SELECT coalesce(max(id), 0) FROM concepts").fetchone()[0]
                               + 1)
                 named = _concept_name(first, second)
-                changes.append(self._change("concepts", (concept_id,), {
+                changes.append(self.row_change("concepts", (concept_id,), {
                     "id": concept_id, "name": without_unit(named.name), "level1": named.level1,
                     "level2": named.level2,
                     "created_at": at}))
-                changes.append(self._change("concept_members", (a,), member(first, concept_id)))
-                changes.append(self._change("concept_members", (b,), member(second, concept_id)))
-                event = self._commit("approve", f"approved {first.name} ~ {second.name} as new concept "
+                changes.append(self.row_change("concept_members", (a,), member(first, concept_id)))
+                changes.append(self.row_change("concept_members", (b,), member(second, concept_id)))
+                event = self.commit_changes("approve", f"approved {first.name} ~ {second.name} as new concept "
                                                 f"{without_unit(named.name)}", changes)
             elif concept_a is not None and concept_b is None:
-                changes.append(self._change("concept_members", (b,), member(second, concept_a)))
-                event = self._commit("approve", f"approved {second.name} into {self._name(concept_a)}", changes)
+                changes.append(self.row_change("concept_members", (b,), member(second, concept_a)))
+                event = self.commit_changes("approve", f"approved {second.name} into {self._name(concept_a)}", changes)
             elif concept_a is None and concept_b is not None:
-                changes.append(self._change("concept_members", (a,), member(first, concept_b)))
-                event = self._commit("approve", f"approved {first.name} into {self._name(concept_b)}", changes)
+                changes.append(self.row_change("concept_members", (a,), member(first, concept_b)))
+                event = self.commit_changes("approve", f"approved {first.name} into {self._name(concept_b)}", changes)
             else:
                 assert concept_a is not None and concept_b is not None
                 if not confirm_merge:
@@ -255,10 +257,10 @@ class Review:
                 for (ri_id,) in moved:
                     row = self._row("concept_members", (ri_id,))
                     assert row is not None
-                    changes.append(self._change("concept_members", (ri_id,), {**row, "concept_id": concept_a}))
+                    changes.append(self.row_change("concept_members", (ri_id,), {**row, "concept_id": concept_a}))
                 merged_name = self._name(concept_b)
-                changes.append(self._change("concepts", (concept_b,), None))
-                event = self._commit("merge", f"merged {merged_name} into {self._name(concept_a)} "
+                changes.append(self.row_change("concepts", (concept_b,), None))
+                event = self.commit_changes("merge", f"merged {merged_name} into {self._name(concept_a)} "
                                               f"({first.name} ~ {second.name})", changes)
         return Outcome(event, event.summary)
 
@@ -281,8 +283,8 @@ class Review:
             low, high = sorted((a, b))
             row = {"a": low, "b": high, "kind": kind, "decided_by": self.reviewer, "decided_at": now()}
             word = "close match" if kind == "close" else "rejected"
-            event = self._commit(kind if kind == "close" else "reject", f"{word}: {first.name} ~ {second.name}",
-                                 [self._change("pair_decisions", (low, high), row)])
+            event = self.commit_changes(kind if kind == "close" else "reject", f"{word}: {first.name} ~ {second.name}",
+                                 [self.row_change("pair_decisions", (low, high), row)])
         return Outcome(event, event.summary)
 
     def flag(self, ri_id: int, on: bool | None = None) -> Outcome:
@@ -296,9 +298,9 @@ class Review:
             after = None
             if target:
                 after = {"regional_indicator_id": ri_id, "flagged_by": self.reviewer, "flagged_at": now()}
-            event = self._commit("flag" if target else "unflag",
+            event = self.commit_changes("flag" if target else "unflag",
                                  f"{'flagged' if target else 'unflagged'} {ri.name}",
-                                 [self._change("flags", (ri_id,), after)])
+                                 [self.row_change("flags", (ri_id,), after)])
         return Outcome(event, event.summary)
 
     def rename(self, concept_id: int, name: str) -> Outcome:
@@ -311,8 +313,8 @@ class Review:
                 raise DecisionError(f"no concept {concept_id}")
             if row["name"] == name:
                 return Outcome(None, f"the concept is already called {name}")
-            event = self._commit("rename", f"renamed concept {row['name']} to {name}",
-                                 [self._change("concepts", (concept_id,), {**row, "name": name})])
+            event = self.commit_changes("rename", f"renamed concept {row['name']} to {name}",
+                                 [self.row_change("concepts", (concept_id,), {**row, "name": name})])
         return Outcome(event, event.summary)
 
     def detach(self, ri_id: int) -> Outcome:
@@ -322,14 +324,14 @@ class Review:
             concept_id = self.concept_id_of(ri_id)
             if concept_id is None:
                 raise DecisionError(f"{ri.name} is not in a concept")
-            changes = [self._change("concept_members", (ri_id,), None)]
+            changes = [self.row_change("concept_members", (ri_id,), None)]
             left = self.connection.execute(
                 "SELECT count(*) FROM concept_members WHERE concept_id = ?", (concept_id,)
             ).fetchone()[0]
             name = self._name(concept_id)
             if left <= 1:
-                changes.append(self._change("concepts", (concept_id,), None))
-            event = self._commit("detach", f"detached {ri.name} from {name}", changes)
+                changes.append(self.row_change("concepts", (concept_id,), None))
+            event = self.commit_changes("detach", f"detached {ri.name} from {name}", changes)
         return Outcome(event, event.summary)
 
     def undo(self) -> Outcome:
@@ -349,7 +351,7 @@ class Review:
                     raise DecisionError(f"cannot undo “{summary}”: a later decision changed it")
             inverse = [{"table": c["table"], "key": c["key"], "before": c["after"], "after": c["before"]}
                        for c in reversed(changes)]
-            event = self._commit("undo", f"undid: {summary}", inverse, undoes=event_id)
+            event = self.commit_changes("undo", f"undid: {summary}", inverse, undoes=event_id)
         return Outcome(event, event.summary)
 
     def _name(self, concept_id: int) -> str:
