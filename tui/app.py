@@ -230,6 +230,8 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        for row_list in self.query(RowList):
+            row_list.on_highlight = self.cursor_moved
         self.query_one("#filter", Input).display = False
         self.load_regions()
         self.query_one("#records", RowList).focus()
@@ -401,15 +403,20 @@ class MainScreen(Screen):
     # -- events ------------------------------------------------------------------------------------
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        # one screen update for the whole cascade: record -> its indicators -> their candidates -> detail
+        self.cursor_moved(event.row_list, event.index)
+
+    def cursor_moved(self, row_list: RowList, index: int) -> None:
+        """The cascade of a cursor move (record -> its indicators -> their candidates -> detail), in one
+        screen update."""
+        del index
         with self.app.batch_update():
-            if event.row_list.id == "records":
+            if row_list.id == "records":
                 record = self.current_record()
                 self.load_indicators(record.id if record else None, announce=False)
                 self.load_candidates(announce=False)
-            elif event.row_list.id == "indicators":
+            elif row_list.id == "indicators":
                 self.load_candidates(announce=False)
-            elif event.row_list.id == "candidates":
+            elif row_list.id == "candidates":
                 self.update_detail()
             self._refresh_bindings_if_changed()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -64,6 +66,9 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Text] = []
         self.empty = empty
+        # a screen that reacts to the cursor can ask to be called at once, so that the cursor line and
+        # everything that follows from it reach the terminal in one update instead of two
+        self.on_highlight: Callable[[RowList, int], None] | None = None
         self._strips: dict[tuple[int, int], Strip] = {}  # (row, width) -> rendered row, before scrolling
 
     def set_rows(self, rows: list[Text], cursor: int = 0, *, announce: bool = True) -> None:
@@ -140,6 +145,15 @@ class RowList(ScrollView, can_focus=True):
         self.refresh_line(self.cursor)
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
+        if self.on_highlight is not None:
+            with self.app.batch_update():
+                self._move_cursor_lines(previous, cursor)
+                self.on_highlight(self, cursor)
+            return
+        self._move_cursor_lines(previous, cursor)
+        self.post_message(self.Highlighted(self, cursor))
+
+    def _move_cursor_lines(self, previous: int, cursor: int) -> None:
         self.refresh_line(previous)
         self.refresh_line(cursor)
         top = self.scroll_offset.y
@@ -148,7 +162,6 @@ class RowList(ScrollView, can_focus=True):
             self.scroll_to(y=cursor, animate=False)
         elif cursor >= top + height:
             self.scroll_to(y=cursor - height + 1, animate=False)
-        self.post_message(self.Highlighted(self, cursor))
 
     def action_cursor(self, step: int) -> None:
         if self.rows:
