@@ -473,14 +473,17 @@ class MainScreen(Screen):
         self.seen_event = self.review.last_event_id()
         row = self.current_indicator()
         ids = [*touched, *([row.regional_indicator_id] if row else [])]
-        self.refresh_after_decision(summary, regions=browse.regions_of(self.workspace, ids))
-        self.app.refresh_suggestions(touched)  # type: ignore[attr-defined]
+        # the candidates of the indicator decided on are redrawn when the matcher has relearned them
+        pending = self.app.refresh_suggestions(touched)  # type: ignore[attr-defined]
+        reload = not (pending and row is not None and row.regional_indicator_id in touched)
+        self.refresh_after_decision(summary, regions=browse.regions_of(self.workspace, ids), candidates=reload)
 
-    def refresh_after_decision(self, summary: str | None, regions: set[str] | None = None) -> None:
+    def refresh_after_decision(self, summary: str | None, regions: set[str] | None = None, *,
+                               candidates: bool = True) -> None:
         indicators = self.query_one("#indicators", RowList)
-        candidates = self.query_one("#candidates", RowList)
         record = self.current_record()
-        keep_indicator, keep_candidate = indicators.cursor, candidates.cursor
+        keep_indicator = indicators.cursor
+        keep_candidate = self.query_one("#candidates", RowList).cursor
         if regions is None or not self._summaries:
             self._summaries = {s.region: s for s in browse.regions(self.workspace)}
         else:
@@ -492,7 +495,8 @@ class MainScreen(Screen):
         self.rebuild_records(keep=cursor, in_place=True)
         if record is not None:
             self.load_indicators(record.id, keep_indicator, in_place=True)
-            self.load_candidates(keep_candidate, announce=False)
+            if candidates:
+                self.load_candidates(keep_candidate, announce=False)
         self.update_status(summary or "")
         self._refresh_bindings_if_changed()
 
@@ -856,9 +860,12 @@ class ZhibiaoApp(App):
         if isinstance(screen, MainScreen):
             screen.post_message(SuggestionsReady(touched))
 
-    def refresh_suggestions(self, touched: list[int]) -> None:
-        if self._suggester is not None:
-            self._refresh(touched)
+    def refresh_suggestions(self, touched: list[int]) -> bool:
+        """Relearn from a decision in the background; False when the matcher is not loaded yet."""
+        if self._suggester is None or not touched:
+            return False
+        self._refresh(touched)
+        return True
 
     @work(thread=True, exclusive=False, group="refresh", exit_on_error=False)
     def _refresh(self, touched: list[int]) -> None:
