@@ -27,6 +27,15 @@ _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _indicators_in(changes: list[dict[str, Any]]) -> tuple[int, ...]:
+    """The regional indicators whose concept membership or pair decisions the row changes affect."""
+    ids: dict[int, None] = {}
+    for change in changes:
+        if change["table"] in ("concept_members", "pair_decisions"):
+            ids.update(dict.fromkeys(change["key"]))
+    return tuple(ids)
+
+
 class DecisionError(ValueError):
     """A decision that cannot be made (same indicator twice, nothing to undo, a conflicting state)."""
 
@@ -85,6 +94,7 @@ class Outcome:
     event: Event | None
     summary: str
     merge_needed: tuple[Concept, Concept] | None = None
+    touched: tuple[int, ...] = ()  # regional indicators whose membership or pair decisions changed (undo)
 
 
 class Review:
@@ -352,7 +362,7 @@ class Review:
             inverse = [{"table": c["table"], "key": c["key"], "before": c["after"], "after": c["before"]}
                        for c in reversed(changes)]
             event = self.commit_changes("undo", f"undid: {summary}", inverse, undoes=event_id)
-        return Outcome(event, event.summary)
+        return Outcome(event, event.summary, touched=_indicators_in(changes))
 
     def _name(self, concept_id: int) -> str:
         row = self.connection.execute("SELECT name FROM concepts WHERE id = ?", (concept_id,)).fetchone()

@@ -163,11 +163,13 @@ class Suggester:
     def refresh(self, ri_ids: Iterable[int]) -> set[int]:
         """After a decision: re-learn from the decisions and recompute the suggestions of the indicators it
         touches (and of those that had them as candidates). Returns the indicators refreshed."""
+        before = self.matcher.decisions
         self.matcher.set_decisions(self.review.decisions())
         touched = {ri for ri in ri_ids if ri in self.matcher}
-        decisions = self.matcher.decisions
-        concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
-        touched |= {ri for ri, concept in decisions.concept_of.items() if concept in concepts}
+        # the members of the concepts they belong to, and belonged to (an undo or a detach leaves them)
+        for decisions in (before, self.matcher.decisions):
+            concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
+            touched |= {ri for ri, concept in decisions.concept_of.items() if concept in concepts}
         if touched:
             marks = ",".join("?" * len(touched))
             touched |= {row[0] for row in self.workspace.connection.execute(

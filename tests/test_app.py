@@ -11,9 +11,17 @@ from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
 from tui.app import HelpScreen, MainScreen, QueueScreen, make_app
-from tui.widgets import RowList
+from tui.widgets import KeyBar, RowList
 
 SIZE = (160, 45)
+
+
+def key_enabled(bar: KeyBar, key: str) -> bool:
+    """Whether the key bar draws ``key`` as enabled (not dimmed)."""
+    text = bar.render()
+    start = text.plain.index(f" {key} ")
+    return not any(span.style.dim for span in text.spans if span.start <= start < span.end
+                   if not isinstance(span.style, str))
 
 
 def rows(app, name: str) -> list[str]:
@@ -53,11 +61,20 @@ async def test_approve_then_undo(db: Path) -> None:
             concept = Review(other).concept_of(indicator.regional_indicator_id)
             assert concept is not None
             assert candidate.candidate.id in {m.indicator.id for m in concept.members}
+        await app.workers.wait_for_complete()  # the screen is redrawn once the matcher has relearned
+        await pilot.pause()
         assert rows(app, "indicators")[screen.query_one("#indicators", RowList).cursor].startswith("+")
+        assert "approved" in screen.query_one("#status").render().plain
+        # the approved candidate is no longer proposed to its fellow member
+        assert candidate.candidate.id not in {c.candidate.id for c in screen.candidate_rows}
         await pilot.press("u")
         with Workspace(db) as other:
             assert Review(other).concept_of(indicator.regional_indicator_id) is None
         await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "undid" in screen.query_one("#status").render().plain
+        # undoing unlearns: the candidate is proposed again
+        assert candidate.candidate.id in {c.candidate.id for c in screen.candidate_rows}
 
 
 async def test_reject_close_and_flag_keys(db: Path) -> None:
@@ -89,6 +106,25 @@ async def test_actions_without_a_candidate_are_disabled(db: Path) -> None:
         await pilot.press("a")
         with Workspace(db) as other:
             assert Review(other).events() == []
+        # the key bar shows them dimmed, and lights them up once there is a candidate
+        bar = app.screen.query_one(KeyBar)
+        assert not key_enabled(bar, "a") and key_enabled(bar, "q")
+        await open_first_record(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert key_enabled(bar, "a")
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        plain = bar.render().plain
+        await pilot.click(KeyBar, offset=(plain.index(" ? Help") + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_queue_mode_walks_pairs_best_first(db: Path) -> None:

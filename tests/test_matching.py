@@ -162,6 +162,28 @@ def test_approved_concept_teaches_aliases(workspace: Workspace) -> None:
     # and the cache was refreshed for the indicator that had them as candidates
     assert any(s.candidate.id == fushun and s.via for s in cached(workspace, zhanjiang)) or zhanjiang not in {
         row[0] for row in workspace.connection.execute("SELECT regional_indicator_id FROM suggestions")}
+    # undoing the approval unlearns it: what the undo touched is refreshed, the members see each other again
+    undone = Review(workspace, "alice").undo()
+    assert set(undone.touched) == {guangzhou, fushun}
+    suggester.refresh(undone.touched)
+    again = {c.regional_indicator.id: c for c in suggester.candidates(zhanjiang, top=50)}
+    assert fushun not in again or not again[fushun].via
+    assert fushun in {s.candidate.id for s in cached(workspace, guangzhou)}
+
+
+def test_detaching_a_member_makes_it_a_candidate_of_the_others_again(workspace: Workspace) -> None:
+    a, b = ri(workspace, "广州市", "政务服务好评率"), ri(workspace, "金寨县", "群众满意度")
+    c = ri(workspace, "抚顺市", "参保对象满意度")
+    suggester = Suggester(workspace)
+    suggester.compute_all()
+    review = Review(workspace, "alice")
+    review.approve(a, b)
+    review.approve(c, a)
+    suggester.refresh([c, a])
+    assert c not in {s.candidate.id for s in cached(workspace, b)}
+    review.detach(c)
+    suggester.refresh([c])  # what the app passes: only the detached indicator
+    assert c in {s.candidate.id for s in cached(workspace, b)}
 
 
 def test_rejected_pair_never_comes_back(workspace: Workspace) -> None:

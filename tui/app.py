@@ -3,6 +3,7 @@ keyboard, committed to the workspace before the screen moves on."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import tomllib
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.worker import get_current_worker
 
 from store import browse, mapping
@@ -25,7 +26,7 @@ from store.importer import import_paths
 from store.review import DecisionError, Review, default_reviewer
 from store.suggest import Suggester, cached, is_fresh
 from store.workspace import Workspace
-from tui.widgets import DetailView, RowList, literal
+from tui.widgets import DetailView, KeyBar, RowList, literal
 
 CONFIG_PATH = Path.home() / ".config" / "zhibiao" / "config.toml"
 _EAGER = 20_000  # up to this many regional indicators, every suggestion list is computed at once
@@ -204,6 +205,7 @@ class MainScreen(Screen):
         self._summaries: dict[str, browse.RegionSummary] = {}
         self._region_texts: dict[tuple, Text] = {}
         self._totals: tuple[int, int] | None = None  # recounted after an import
+        self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
 
     @property
     def workspace(self) -> Workspace:
@@ -227,7 +229,7 @@ class MainScreen(Screen):
                 yield Label("Candidates in other regions", classes="pane-title")
                 yield RowList(id="candidates", empty="no candidate")
         yield DetailView(id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for row_list in self.query(RowList):
@@ -313,7 +315,7 @@ class MainScreen(Screen):
                              literal(row.name),
                              literal(f"  {row.period_value or '—'} | {row.annual_value or '—'}", "dim"))
 
-    def load_candidates(self, keep: int = 0, *, announce: bool = True) -> None:
+    def load_candidates(self, keep: int = 0, *, announce: bool = True, in_place: bool = False) -> None:
         row = self.current_indicator()
         self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
         texts = []
@@ -325,7 +327,10 @@ class MainScreen(Screen):
             texts.append(Text.assemble((mark, "yellow"), (f"{suggestion.score:.2f} ", "cyan"),
                                        literal(candidate.region, "dim"), " · ", literal(candidate.name),
                                        literal(f"  {targets}" if targets else "", "green")))
-        self.query_one("#candidates", RowList).set_rows(texts, keep, announce=announce)
+        if in_place:
+            self.query_one("#candidates", RowList).replace_rows(texts, keep)
+        else:
+            self.query_one("#candidates", RowList).set_rows(texts, keep, announce=announce)
         self.update_detail()
 
     def current_record(self) -> browse.RecordSummary | None:
@@ -421,7 +426,7 @@ class MainScreen(Screen):
             self._refresh_bindings_if_changed()
 
     def _refresh_bindings_if_changed(self) -> None:
-        """Recompose the Footer only when what can be done changes (it costs a layout pass)."""
+        """Tell the key bar only when what can be done changes."""
         state = (self.current_indicator() is not None, self.current_candidate() is not None)
         if state != getattr(self, "_binding_state", None):
             self._binding_state = state
@@ -441,14 +446,17 @@ class MainScreen(Screen):
 
     def on_suggestions_ready(self, event: SuggestionsReady) -> None:
         if event.touched is None:
+            self._pending_redraw = None
             self.refresh_after_decision(None)
             return
+        if self._flush_redraw():
+            return
         row = self.current_indicator()
-        if row is not None and row.regional_indicator_id in event.touched:
+        record = self.current_record()
+        if row is not None and record is not None and row.regional_indicator_id in event.touched:
             with self.app.batch_update():
-                self.load_candidates(self.query_one("#candidates", RowList).cursor, announce=False)
-                self.load_indicators(self.current_record().id if self.current_record() else None,
-                                     self.query_one("#indicators", RowList).cursor, announce=False)
+                self.load_candidates(self.query_one("#candidates", RowList).cursor, in_place=True)
+                self.load_indicators(record.id, self.query_one("#indicators", RowList).cursor, in_place=True)
 
     # -- decisions ---------------------------------------------------------------------------------
 
@@ -468,18 +476,36 @@ class MainScreen(Screen):
             return None
         return row.regional_indicator_id, candidate.candidate.id, candidate.score
 
-    def decided(self, summary: str, touched: list[int]) -> None:
-        """After a decision is committed: redraw from the store and refresh suggestions it affects."""
+    def decided(self, summary: str, touched: list[int] | tuple[int, ...]) -> None:
+        """After a decision is committed: redraw from the store and refresh the suggestions it affects.
+
+        When the matcher relearns in the background (a few ms), the screen waits for it and is redrawn
+        once, with the relearned candidates; otherwise at once.
+        """
         self.seen_event = self.review.last_event_id()
         row = self.current_indicator()
         ids = [*touched, *([row.regional_indicator_id] if row else [])]
-        # the candidates of the indicator decided on are redrawn when the matcher has relearned them
-        pending = self.app.refresh_suggestions(touched)  # type: ignore[attr-defined]
-        reload = not (pending and row is not None and row.regional_indicator_id in touched)
-        self.refresh_after_decision(summary, regions=browse.regions_of(self.workspace, ids), candidates=reload)
+        regions = browse.regions_of(self.workspace, ids)
+        if self.app.refresh_suggestions(list(touched)):  # type: ignore[attr-defined]
+            if self._pending_redraw is None:
+                self._pending_redraw = (summary, regions)
+                self.set_timer(0.3, self._flush_redraw)  # in case relearning takes long
+            else:
+                self._pending_redraw = (summary, self._pending_redraw[1] | regions)
+            return
+        self._flush_redraw()
+        self.refresh_after_decision(summary, regions=regions)
 
-    def refresh_after_decision(self, summary: str | None, regions: set[str] | None = None, *,
-                               candidates: bool = True) -> None:
+    def _flush_redraw(self) -> bool:
+        """Draw a decision that waited for the matcher; False when none was waiting."""
+        pending, self._pending_redraw = self._pending_redraw, None
+        if pending is None:
+            return False
+        with self.app.batch_update():
+            self.refresh_after_decision(pending[0], regions=pending[1])
+        return True
+
+    def refresh_after_decision(self, summary: str | None, regions: set[str] | None = None) -> None:
         indicators = self.query_one("#indicators", RowList)
         record = self.current_record()
         keep_indicator = indicators.cursor
@@ -495,8 +521,7 @@ class MainScreen(Screen):
         self.rebuild_records(keep=cursor, in_place=True)
         if record is not None:
             self.load_indicators(record.id, keep_indicator, in_place=True)
-            if candidates:
-                self.load_candidates(keep_candidate, announce=False)
+            self.load_candidates(keep_candidate, in_place=True)
         self.update_status(summary or "")
         self._refresh_bindings_if_changed()
 
@@ -546,7 +571,7 @@ class MainScreen(Screen):
         except DecisionError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.decided(outcome.summary, [])
+        self.decided(outcome.summary, outcome.touched)
 
     def action_detach(self) -> None:
         row = self.current_indicator()
@@ -660,7 +685,7 @@ class QueueScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="queue-status")
         yield Static(id="queue-pair")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show()
@@ -739,9 +764,11 @@ class QueueScreen(Screen):
 
     def action_undo(self) -> None:
         try:
-            self.app.review.undo()  # type: ignore[attr-defined]
+            outcome = self.app.review.undo()  # type: ignore[attr-defined]
         except DecisionError as exc:
             self.notify(str(exc), severity="warning")
+        else:
+            self.app.refresh_suggestions(list(outcome.touched))  # type: ignore[attr-defined]
         self.show()
 
     def action_leave(self) -> None:
@@ -786,7 +813,7 @@ class ZhibiaoApp(App):
         self.workspace.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette offers the screen's actions, generated from the same bindings as the Footer
+        """The command palette offers the screen's actions, generated from the same bindings as the key bar
         and the help screen."""
         yield from super().get_system_commands(screen)
         for binding in screen.BINDINGS:
@@ -845,6 +872,11 @@ class ZhibiaoApp(App):
         else:
             suggester.compute_names(progress)
         self._suggester = suggester
+        # The matcher is a few hundred thousand long-lived objects: a full garbage collection walking
+        # them would stall a keypress for 100-200 ms. Collect once now, off screen, and leave them out
+        # of every later collection.
+        gc.collect()
+        gc.freeze()
         self.call_from_thread(self._status, "")
         self.call_from_thread(self._suggestions_ready)
 
