@@ -330,3 +330,21 @@ async def test_every_remaining_key(db: Path) -> None:
         assert any("业务用房租赁经费" in r for r in rows(app, "records"))
         await pilot.press("q")
     assert app.return_code == 0 or app.return_code is None
+
+
+async def test_a_theme_change_redraws_the_lists_in_the_new_colours(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        lists = list(app.screen.query(RowList))
+
+        def backgrounds() -> set:
+            return {segment.style.bgcolor for row_list in lists for y in (1, 25)
+                    for segment in row_list.render_line(y) if segment.style and segment.text.strip() == ""}
+
+        dark = backgrounds()
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = backgrounds()
+        assert light and not light & dark
+        assert {row_list.rich_style.bgcolor for row_list in lists} <= light

@@ -204,6 +204,8 @@ class MainScreen(Screen):
         self.seen_event = 0
         self._summaries: dict[str, browse.RegionSummary] = {}
         self._region_texts: dict[tuple, Text] = {}
+        self._records: dict[str, list[browse.RecordSummary]] = {}  # by region, counts included
+        self._record_texts: dict[browse.RecordSummary, Text] = {}
         self._totals: tuple[int, int] | None = None  # recounted after an import
         self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
 
@@ -252,6 +254,7 @@ class MainScreen(Screen):
 
     def load_regions(self) -> None:
         self._totals = None
+        self._records.clear()
         summaries = browse.regions(self.workspace)
         expanded = {r.name for r in self.regions if r.expanded}
         self.regions = [_Region(s.region, s.region in expanded) for s in summaries]
@@ -260,13 +263,20 @@ class MainScreen(Screen):
         self._summaries = {s.region: s for s in summaries}
         self.rebuild_records()
 
+    def _records_of(self, region: str) -> list[browse.RecordSummary]:
+        """A region's records with their counts, queried again only when a decision touched the region."""
+        records = self._records.get(region)
+        if records is None:
+            records = self._records[region] = browse.records(self.workspace, region)
+        return records
+
     def rebuild_records(self, keep: int | None = None, *, announce: bool = True, in_place: bool = False) -> None:
         rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
         texts: list[Text] = []
         needle = self.filter_text
         for region in self.regions:
             summary = self._summaries[region.name]
-            records = browse.records(self.workspace, region.name) if (region.expanded or needle) else []
+            records = self._records_of(region.name) if (region.expanded or needle) else []
             if needle:
                 records = [r for r in records if needle in r.name]
                 if not records and needle not in region.name:
@@ -283,9 +293,15 @@ class MainScreen(Screen):
             if region.expanded or needle:
                 for record in records:
                     rows.append(("record", record))
-                    kind = "部门 " if record.kind == "department" else ""
-                    texts.append(Text.assemble("  ", (kind, "cyan"), literal(record.name),
-                                               (f"  {record.mapped}/{record.indicators}", "dim")))
+                    text = self._record_texts.get(record)
+                    if text is None:
+                        if len(self._record_texts) > 50_000:
+                            self._record_texts.clear()
+                        kind = "部门 " if record.kind == "department" else ""
+                        counts = f"  {record.mapped}/{record.indicators}"
+                        text = self._record_texts[record] = Text.assemble(
+                            "  ", (kind, "cyan"), literal(record.name), (counts, "dim"))
+                    texts.append(text)
         self.record_rows = rows
         records_list = self.query_one("#records", RowList)
         if in_place:
@@ -512,8 +528,10 @@ class MainScreen(Screen):
         keep_candidate = self.query_one("#candidates", RowList).cursor
         if regions is None or not self._summaries:
             self._summaries = {s.region: s for s in browse.regions(self.workspace)}
+            self._records.clear()
         else:
             for name in regions:
+                self._records.pop(name, None)
                 if name in self._summaries:
                     self._summaries[name] = browse.region(self.workspace, name)
         records_list = self.query_one("#records", RowList)

@@ -55,7 +55,8 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", show=True, id="open", tooltip="Open the row under the cursor"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # a move redraws the two rows it changes (see watch_cursor), not the whole list
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(_RowEvent):
         """The cursor moved to a row."""
@@ -71,10 +72,13 @@ class RowList(ScrollView, can_focus=True):
         # a screen that reacts to the cursor can ask to be called at once, so that the cursor line and
         # everything that follows from it reach the terminal in one update instead of two
         self.on_highlight: Callable[[RowList, int], None] | None = None
-        self._strips: dict[tuple[int, int], Strip] = {}  # (row, width) -> rendered row, before scrolling
+        self._strips: dict[tuple, Strip] = {}  # rendered rows, by (row, width, scroll, cursor, focus)
+        self._blank: tuple[int, Strip] | None = None  # (width, line) below the last row
+        self._style: Style | None = None
 
     def set_rows(self, rows: list[Text], cursor: int = 0, *, announce: bool = True) -> None:
         """Show new rows; ``announce`` posts Highlighted for the cursor row (not when redrawing in place)."""
+        drawn = len(self.rows)
         self.rows = rows
         self._strips.clear()
         size = Size(self.size.width, len(rows))
@@ -86,8 +90,12 @@ class RowList(ScrollView, can_focus=True):
         else:
             self.virtual_size = size
         self.set_reactive(RowList.cursor, max(0, min(cursor, len(rows) - 1)))
-        self.scroll_to(y=max(0, self.cursor - self.size.height // 2), animate=False)
-        self.refresh()
+        top = max(0, self.cursor - self.size.height // 2)
+        if top != self.scroll_offset.y or not self.is_mounted:
+            self.scroll_to(y=top, animate=False)
+            self.refresh()
+        else:  # the lines that held rows or will hold them; the blank lines below stay as they are
+            self.refresh(Region(0, 0, self.size.width, max(drawn, len(rows), 1)))
         if announce:
             self.post_message(self.Highlighted(self, self.cursor))
 
@@ -119,17 +127,19 @@ class RowList(ScrollView, can_focus=True):
         index = y + scroll_y
         width = self.size.width
         if index >= len(self.rows):
-            base = self.rich_style
+            base = self._base_style()
             if index == 0 and not self.rows and self.empty:
                 return Strip(list(Text(self.empty, style="dim").render(self.app.console, end="")),
                              ).adjust_cell_length(width, base)
-            return Strip.blank(width, base)
+            if self._blank is None or self._blank[0] != width:
+                self._blank = (width, Strip.blank(width, base))
+            return self._blank[1]
         cursor = index == self.cursor
         key = (index, width, scroll_x, cursor, self.has_focus if cursor else False)
         strip = self._strips.get(key)
         if strip is None:
             # Strips are not cheap to make: each row is rendered once per width, cursor and focus state
-            base = self.rich_style
+            base = self._base_style()
             strip = Strip(list(self.rows[index].render(self.app.console, end="")))
             strip = strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, base)
             if cursor:
@@ -139,6 +149,20 @@ class RowList(ScrollView, can_focus=True):
                 self._strips.clear()
             self._strips[key] = strip
         return strip
+
+    def _base_style(self) -> Style:
+        """The widget's style (inherited background and colour), kept until the CSS changes: computing
+        it walks every ancestor."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
+    def notify_style_update(self) -> None:
+        """CSS changed (theme, focus, classes): rows are drawn anew in the new style."""
+        super().notify_style_update()
+        self._style = None
+        self._blank = None
+        self._strips.clear()
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)
