@@ -348,3 +348,33 @@ async def test_a_theme_change_redraws_the_lists_in_the_new_colours(db: Path) -> 
         light = backgrounds()
         assert light and not light & dark
         assert {row_list.rich_style.bgcolor for row_list in lists} <= light
+
+
+async def test_the_next_day_the_app_opens_where_the_reviewer_left_off(db: Path) -> None:
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("shift+tab", "j", "j", "enter")  # the third record
+        await pilot.press("j", "j", "tab")  # its third indicator, then the candidates
+        await pilot.pause()
+        screen = app.screen
+        record, indicator = screen.current_record(), screen.current_indicator()
+        assert record is not None and indicator is not None
+        await pilot.press("q")
+    assert not app.is_running
+
+    again = make_app(db, reviewer="alice", keymap={})
+    async with again.run_test(size=SIZE) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        screen = again.screen
+        assert screen.current_record() == record
+        assert screen.current_indicator().regional_indicator_id == indicator.regional_indicator_id
+        assert screen.query_one("#candidates", RowList).has_focus
+        assert rows(again, "indicators")  # drawn, not just remembered
+
+    other = make_app(db, reviewer="bob", keymap={})  # each reviewer has their own place
+    async with other.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert other.screen.current_record() is None
+        assert other.screen.query_one("#records", RowList).has_focus

@@ -239,6 +239,7 @@ class MainScreen(Screen):
         self.query_one("#filter", Input).display = False
         self.load_regions()
         self.query_one("#records", RowList).focus()
+        self.restore_place()
         self.update_status()
         self.seen_event = self.review.last_event_id()
         self.set_interval(2.0, self.check_other_reviewers)
@@ -249,6 +250,39 @@ class MainScreen(Screen):
         if last != self.seen_event:
             self.seen_event = last
             self.refresh_after_decision("updated from the workspace")
+
+    # -- where the reviewer left off ---------------------------------------------------------------
+
+    def place(self) -> browse.Place:
+        record = self.current_record()
+        focused = self.app.focused
+        pane = focused.id if isinstance(focused, RowList) and focused.id else "records"
+        return browse.Place(tuple(r.name for r in self.regions if r.expanded), record.id if record else None,
+                            self.query_one("#indicators", RowList).cursor,
+                            self.query_one("#candidates", RowList).cursor, pane)
+
+    def save_place(self) -> None:
+        if self.record_rows:
+            browse.save_place(self.workspace, self.review.reviewer, self.place())
+
+    def restore_place(self) -> None:
+        """Open where this reviewer left off (the record, the indicator, the pane)."""
+        place = browse.load_place(self.workspace, self.review.reviewer)
+        if place is None:
+            return
+        opened = set(place.expanded)
+        for region in self.regions:
+            region.expanded = region.name in opened
+        self.rebuild_records(keep=0, announce=False)
+        index = next((i for i, (kind, item) in enumerate(self.record_rows)
+                      if kind == "record" and item.id == place.record_id), None)  # type: ignore[union-attr]
+        if index is None:
+            return
+        self.rebuild_records(keep=index, announce=False)
+        self.load_indicators(place.record_id, place.indicator, announce=False)
+        self.load_candidates(place.candidate, announce=False)
+        self.query_one(f"#{place.pane}", RowList).focus()
+        self._refresh_bindings_if_changed()
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -424,7 +458,8 @@ class MainScreen(Screen):
     # -- events ------------------------------------------------------------------------------------
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        self.cursor_moved(event.row_list, event.index)
+        if event.index == event.row_list.cursor:  # else stale: the cursor has moved on since it was posted
+            self.cursor_moved(event.row_list, event.index)
 
     def cursor_moved(self, row_list: RowList, index: int) -> None:
         """The cascade of a cursor move (record -> its indicators -> their candidates -> detail), in one
@@ -457,6 +492,7 @@ class MainScreen(Screen):
                 self.rebuild_records(keep=event.index)
             else:
                 self.query_one("#indicators", RowList).focus()
+                self.save_place()
         elif event.row_list.id == "indicators":
             self.query_one("#candidates", RowList).focus()
 
@@ -499,6 +535,7 @@ class MainScreen(Screen):
         once, with the relearned candidates; otherwise at once.
         """
         self.seen_event = self.review.last_event_id()
+        self.save_place()
         row = self.current_indicator()
         ids = [*touched, *([row.regional_indicator_id] if row else [])]
         regions = browse.regions_of(self.workspace, ids)
@@ -679,6 +716,7 @@ class MainScreen(Screen):
         self.app.push_screen(HelpScreen(help_rows(self.app)))
 
     def action_quit(self) -> None:
+        self.save_place()
         self.app.exit()
 
 
@@ -829,6 +867,13 @@ class ZhibiaoApp(App):
 
     def on_unmount(self) -> None:
         self.workspace.close()
+
+    async def action_quit(self) -> None:
+        """Quit from anywhere (ctrl+q), remembering where the reviewer was."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.save_place()
+        self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers the screen's actions, generated from the same bindings as the key bar
