@@ -141,6 +141,22 @@ async def test_queue_mode_walks_pairs_best_first(db: Path) -> None:
         assert app.screen.item is not None and app.screen.item != first
         with Workspace(db) as other:
             assert Review(other).concept_of(first.regional_indicator_id) is not None
+        status = app.screen.query_one("#queue-status").render()
+        assert "approved" in str(status)
+        second = app.screen.item
+        await pilot.press("x")  # a slip: reject the second pair, then undo it
+        await pilot.pause()
+        assert app.screen.item != second
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.item == second  # the undone pair is back, to decide again
+        assert "undid: rejected" in str(app.screen.query_one("#queue-status").render())
+        with Workspace(db) as other:
+            assert Review(other).pair_decision(second.regional_indicator_id, second.candidate_id) is None
+        await pilot.press("s")  # skipping it goes on with the queue
+        await pilot.pause()
+        assert app.screen.item not in (None, second)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         await app.workers.wait_for_complete()

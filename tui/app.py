@@ -737,6 +737,9 @@ class QueueScreen(Screen):
         super().__init__()
         self.queue_position = 0
         self.item: browse.QueueItem | None = None
+        self.decided: list[browse.QueueItem] = []  # pairs decided here, latest last: undo brings them back
+        self.pinned: browse.QueueItem | None = None  # an undone pair, shown again until decided or skipped
+        self.last = ""  # the last decision, in the status line
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-status")
@@ -746,15 +749,24 @@ class QueueScreen(Screen):
     def on_mount(self) -> None:
         self.show()
 
-    def show(self) -> None:
+    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+        self.show()  # the matcher has relearned: the best pair may have changed
+
+    def show(self, summary: str | None = None) -> None:
+        if summary is not None:
+            self.last = summary
         workspace = self.app.workspace  # type: ignore[attr-defined]
-        items = browse.queue(workspace, limit=1, offset=self.queue_position)
-        self.item = items[0] if items else None
+        if self.pinned is not None:
+            self.item = self.pinned
+        else:
+            items = browse.queue(workspace, limit=1, offset=self.queue_position)
+            self.item = items[0] if items else None
         pair = self.query_one("#queue-pair", Static)
         status = self.query_one("#queue-status", Static)
+        last = literal(f" · {self.last}", "green") if self.last else Text()
         if self.item is None:
             pair.update(Text("No unreviewed suggestion left. Escape goes back.", style="dim"))
-            status.update(Text("queue mode", style="bold"))
+            status.update(Text.assemble(("queue mode", "bold"), last))
             return
         review: Review = self.app.review  # type: ignore[attr-defined]
         left, right = review.indicator(self.item.regional_indicator_id), review.indicator(self.item.candidate_id)
@@ -782,39 +794,48 @@ class QueueScreen(Screen):
         text.append(f"{'why':>10}  ", style="dim")
         text.append_text(literal(self.item.explanation))
         pair.update(text)
-        status.update(Text(f"queue mode · pair {self.queue_position + 1} · a approve · c close · x reject · s skip · "
-                           "Escape leaves", style="bold"))
+        where = "the pair just undone" if self.pinned is not None else f"pair {self.queue_position + 1}"
+        status.update(Text.assemble((f"queue mode · {where}", "bold"), last))
 
     def action_decide(self, kind: str) -> None:
         if self.item is None:
             return
         review: Review = self.app.review  # type: ignore[attr-defined]
-        a, b = self.item.regional_indicator_id, self.item.candidate_id
+        item = self.item
+        a, b = item.regional_indicator_id, item.candidate_id
+
+        def done(summary: str) -> None:
+            self.decided.append(item)
+            self.pinned = None
+            self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
+            self.show(summary)
+
         try:
             if kind == "approve":
-                outcome = review.approve(a, b, score=self.item.score, justification="lexical")
+                outcome = review.approve(a, b, score=item.score, justification="lexical")
                 if outcome.merge_needed:
                     def answered(merge: bool | None) -> None:
                         if merge:
-                            review.approve(a, b, score=self.item.score if self.item else None,
-                                           justification="lexical", confirm_merge=True)
-                            self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
-                        self.show()
+                            done(review.approve(a, b, score=item.score, justification="lexical",
+                                                confirm_merge=True).summary)
 
                     first, second = outcome.merge_needed
                     self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
                     return
             elif kind == "close":
-                review.close(a, b)
+                outcome = review.close(a, b)
             else:
-                review.reject(a, b)
+                outcome = review.reject(a, b)
         except DecisionError as exc:
             self.notify(str(exc), severity="warning")
+            self.pinned = None
             self.queue_position += 1
-        self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
-        self.show()
+            self.show()
+            return
+        done(outcome.summary)
 
     def action_skip(self) -> None:
+        self.pinned = None  # an undone pair is back in the queue where it was, at the current position
         self.queue_position += 1
         self.show()
 
@@ -823,9 +844,11 @@ class QueueScreen(Screen):
             outcome = self.app.review.undo()  # type: ignore[attr-defined]
         except DecisionError as exc:
             self.notify(str(exc), severity="warning")
-        else:
-            self.app.refresh_suggestions(list(outcome.touched))  # type: ignore[attr-defined]
-        self.show()
+            return
+        if self.decided:
+            self.pinned = self.decided.pop()
+        self.app.refresh_suggestions(list(outcome.touched))  # type: ignore[attr-defined]
+        self.show(outcome.summary)
 
     def action_leave(self) -> None:
         self.app.pop_screen()
@@ -951,9 +974,9 @@ class ZhibiaoApp(App):
             self._refresh(wanted)
 
     def _suggestions_ready(self, touched: frozenset[int] | None = None) -> None:
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.post_message(SuggestionsReady(touched))
+        for screen in self.screen_stack:  # also the main screen under a dialog or the queue
+            if isinstance(screen, MainScreen | QueueScreen):
+                screen.post_message(SuggestionsReady(touched))
 
     def refresh_suggestions(self, touched: list[int]) -> bool:
         """Relearn from a decision in the background; False when the matcher is not loaded yet."""
