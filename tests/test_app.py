@@ -309,8 +309,17 @@ async def test_every_remaining_key(db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_first_record(app, pilot)
         screen = app.screen
-        # rows show level 1 › level 2 › name
-        assert all(r[2:].startswith("产出指标 › ") or r[2:].startswith("效益指标 › ") for r in rows(app, "indicators"))
+        # rows show level 1 › level 2 › name, the levels without 指标 so that the name fits; the detail strip
+        # shows them whole with both target values
+        indicator_rows = rows(app, "indicators")
+        assert all(r[2:].startswith(("产出 › ", "效益 › ")) for r in indicator_rows)
+        assert "产出 › 数量 › 因公出国(境)的目标完成情况  " in "\n".join(indicator_rows)
+        row = screen.current_indicator()
+        detail = screen.query_one("#detail").plain
+        assert detail.splitlines()[0] == (f"{row.level1} › {row.level2} › {row.name}   period {row.period_value}"
+                                          f" · annual {row.annual_value}")
+        # record rows put their mapped/total counts first: a long name is cut at the pane's edge, they are not
+        assert rows(app, "records")[1].split() == ["0/3", "工作经费"]
         # Tab / Shift+Tab switch panes
         await pilot.press("tab")
         assert screen.query_one("#candidates", RowList).has_focus, app.focused

@@ -58,6 +58,20 @@ class MatchProgress(Message):
         self.text = text
 
 
+_MEMBER_LINES = 7  # members the detail strip lists beside the provenance
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short_level(level: str | None) -> str:
+    """产出指标 → 产出, 服务对象满意度指标 → 服务对象满意度 (a level's name without the word every level has)."""
+    if not level:
+        return "?"
+    return level[:-2] if level.endswith("指标") and len(level) > 2 else level
+
+
 @dataclass
 class _Region:
     name: str
@@ -332,9 +346,10 @@ class MainScreen(Screen):
                         if len(self._record_texts) > 50_000:
                             self._record_texts.clear()
                         kind = "部门 " if record.kind == "department" else ""
-                        counts = f"  {record.mapped}/{record.indicators}"
+                        # the counts first: a long project name is cut at the pane's edge, they are not
+                        counts = f"{record.mapped}/{record.indicators}".rjust(7)
                         text = self._record_texts[record] = Text.assemble(
-                            "  ", (kind, "cyan"), literal(record.name), (counts, "dim"))
+                            (counts, "dim"), "  ", (kind, "cyan"), literal(record.name))
                     texts.append(text)
         self.record_rows = rows
         records_list = self.query_one("#records", RowList)
@@ -361,8 +376,10 @@ class MainScreen(Screen):
     def _indicator_text(row: browse.IndicatorRow) -> Text:
         status = "+" if row.concept else "!" if row.flagged else "?" if row.best_score is not None else " "
         style = "green" if row.concept else "yellow" if row.flagged else "cyan"
-        return Text.assemble((f"{status} ", style), literal(f"{row.level1 or '?'} › {row.level2 or '?'} › ", "dim"),
-                             literal(row.name),
+        # the levels are shortened (产出指标 › 数量指标 → 产出 › 数量) so that the name fits; the detail strip
+        # shows them whole
+        path = f"{_short_level(row.level1)} › {_short_level(row.level2)} › "
+        return Text.assemble((f"{status} ", style), literal(path, "dim"), literal(row.name),
                              literal(f"  {row.period_value or '—'} | {row.annual_value or '—'}", "dim"))
 
     def load_candidates(self, keep: int = 0, *, announce: bool = True, in_place: bool = False) -> None:
@@ -413,28 +430,49 @@ class MainScreen(Screen):
             detail.show(Text("Move to a record and an indicator to see where it comes from.", style="dim"))
             return
         text = Text()
-        for occurrence in browse.occurrences(self.workspace, row.regional_indicator_id, limit=3):
-            text.append(f"{occurrence.document} line {occurrence.line} · ", style="dim")
-            text.append_text(literal(occurrence.project))
+        text.append_text(literal(f"{row.level1 or '?'} › {row.level2 or '?'} › ", "dim"))
+        text.append_text(literal(row.name, "bold"))
+        text.append_text(literal(f"   period {row.period_value or '—'} · annual {row.annual_value or '—'}", "cyan"))
+        occurrences = browse.occurrences(self.workspace, row.regional_indicator_id, limit=6)
+        if occurrences:  # where it comes from: the first place in full, the others by project and line
+            first = occurrences[0]
+            text.append(f"\n{first.document} line {first.line} · ", style="dim")
+            text.append_text(literal(first.project))
             text.append("\n  ")
-            text.append_text(literal((occurrence.raw or "")[:240], "dim"))
-            text.append("\n")
-        concept = self.review.concept_of(row.regional_indicator_id)
-        if concept is not None:
-            text.append("concept ", style="bold green")
-            text.append_text(literal(concept.name, "bold"))
-            text.append(f" ({len(concept.members)} members)\n", style="dim")
-            for member in concept.members:
-                targets = [o.annual_value or o.period_value or "—"
-                           for o in browse.occurrences(self.workspace, member.indicator.id, limit=3)]
-                text.append("  ")
-                text.append_text(literal(f"{member.indicator.region} · {member.indicator.name}"))
-                text.append(f"   {' / '.join(dict.fromkeys(targets))}\n", style="cyan")
+            text.append_text(literal(_clip(first.raw or "", 120), "dim"))
+            if len(occurrences) > 1:
+                more = len(occurrences) - 3
+                text.append("\nalso in ", style="dim")
+                text.append_text(literal(", ".join(f"{o.project} (line {o.line})" for o in occurrences[1:3])))
+                if more > 0:
+                    text.append(f" and {more}{'+' if len(occurrences) == 6 else ''} more", style="dim")
         candidate = self.current_candidate()
         if candidate is not None:
-            text.append("why: ", style="bold")
+            text.append("\nwhy: ", style="bold")
             text.append_text(literal(candidate.explanation, "dim"))
-        detail.show(text)
+        concept = self.review.concept_of(row.regional_indicator_id)
+        detail.show(text, None if concept is None else self._members_text(concept))
+
+    def _members_text(self, concept) -> Text:
+        """The concept's members with their target values side by side (names padded to one width)."""
+        side = Text()
+        side.append("concept ", style="bold green")
+        side.append_text(literal(concept.name, "bold"))
+        side.append(f"  {len(concept.members)} members", style="dim")
+        members = concept.members
+        shown = members if len(members) <= _MEMBER_LINES else members[:_MEMBER_LINES - 1]
+        labels = [literal(f"{m.indicator.region} · {m.indicator.name}") for m in shown]
+        width = min(max((label.cell_len for label in labels), default=0), 44)
+        for member, label in zip(shown, labels, strict=True):
+            targets = dict.fromkeys(o.annual_value or o.period_value or "—"
+                                    for o in browse.occurrences(self.workspace, member.indicator.id, limit=3))
+            label.truncate(width, overflow="ellipsis", pad=True)
+            side.append("\n")
+            side.append_text(label)
+            side.append_text(literal(f"  {' / '.join(targets)}", "cyan"))
+        if len(shown) < len(members):
+            side.append(f"\n… and {len(members) - len(shown)} more (all of them in the export)", style="dim")
+        return side
 
     def update_status(self, extra: str = "") -> None:
         if self._totals is None:
