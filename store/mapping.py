@@ -156,6 +156,9 @@ def export(workspace: Workspace, path: Path, fmt: str = "toml") -> dict[str, int
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
+            # a temporary file is private (0600); the mapping is for colleagues: the mode a new file gets
+            # (or the one the replaced file had)
+            os.fchmod(stream.fileno(), _mode_for(path))
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except OSError as exc:
@@ -164,6 +167,15 @@ def export(workspace: Workspace, path: Path, fmt: str = "toml") -> dict[str, int
     return {"concepts": len(document.get("concept", [])),
             "members": sum(len(c.get("member", [])) for c in document.get("concept", [])),
             "close": len(document.get("close", [])), "rejected": len(document.get("rejected", []))}
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def read(path: Path) -> dict[str, Any]:

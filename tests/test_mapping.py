@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -55,6 +56,20 @@ def test_export_writes_the_documented_toml(seeded: Path, tmp_path: Path) -> None
     assert document["close"][0]["a"] == {"region": "广州市", "name": "工作满意度"}
     assert document["rejected"][0]["b"]["name"] in ("参保人数（人）", "新增参保人数")
     assert document["close"][0]["by"] == "alice"
+
+
+def test_an_exported_file_is_readable_like_any_new_file_and_keeps_the_mode_it_had(seeded: Path,
+                                                                                  tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        with fresh(seeded, tmp_path) as workspace:
+            mapping.export(workspace, tmp_path / "mapping.toml")  # new: 0644 for colleagues, not 0600
+            assert (tmp_path / "mapping.toml").stat().st_mode & 0o777 == 0o644
+            (tmp_path / "mapping.toml").chmod(0o640)
+            mapping.export(workspace, tmp_path / "mapping.toml", "toml")
+            assert (tmp_path / "mapping.toml").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
 
 
 def test_round_trip_into_an_empty_workspace(seeded: Path, tmp_path: Path) -> None:
