@@ -56,6 +56,8 @@ async def test_approve_then_undo(db: Path) -> None:
         indicator = screen.current_indicator()
         candidate = screen.current_candidate()
         assert indicator is not None and candidate is not None
+        record_row_total = screen.current_record().indicators
+        assert rows(app, "records")[0].endswith("0/94")
         await pilot.press("a")
         with Workspace(db) as other:  # committed: another connection sees it
             concept = Review(other).concept_of(indicator.regional_indicator_id)
@@ -65,6 +67,10 @@ async def test_approve_then_undo(db: Path) -> None:
         await pilot.pause()
         assert rows(app, "indicators")[screen.query_one("#indicators", RowList).cursor].startswith("+")
         assert "approved" in screen.query_one("#status").render().plain
+        # the counts of the region and the record went up (only their rows were redrawn)
+        record_row = rows(app, "records")[screen.query_one("#records", RowList).cursor]
+        assert rows(app, "records")[0].endswith("1/94") and record_row.split()[0] == f"1/{record_row_total}"
+        assert screen.current_record().mapped == 1
         # the approved candidate is no longer proposed to its fellow member
         assert candidate.candidate.id not in {c.candidate.id for c in screen.candidate_rows}
         await pilot.press("u")
@@ -73,6 +79,7 @@ async def test_approve_then_undo(db: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "undid" in screen.query_one("#status").render().plain
+        assert rows(app, "records")[0].endswith("0/94") and screen.current_record().mapped == 0
         # undoing unlearns: the candidate is proposed again
         assert candidate.candidate.id in {c.candidate.id for c in screen.candidate_rows}
 

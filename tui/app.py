@@ -219,6 +219,7 @@ class MainScreen(Screen):
         self._summaries: dict[str, browse.RegionSummary] = {}
         self._region_texts: dict[tuple, Text] = {}
         self._records: dict[str, list[browse.RecordSummary]] = {}  # by region, counts included
+        self._region_rows: dict[str, int] = {}  # region -> its row in the records list
         self._record_texts: dict[browse.RecordSummary, Text] = {}
         self._totals: tuple[int, int] | None = None  # recounted after an import
         self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
@@ -318,9 +319,58 @@ class MainScreen(Screen):
             records = self._records[region] = browse.records(self.workspace, region)
         return records
 
+    def _region_text(self, summary: browse.RegionSummary, opened: bool) -> Text:
+        marker = "v" if opened else ">"
+        cache_key = (summary.region, marker, summary.mapped, summary.regional_indicators)
+        text = self._region_texts.get(cache_key)
+        if text is None:
+            text = self._region_texts[cache_key] = Text.assemble(
+                (f"{marker} ", "dim"), literal(summary.region, "bold"),
+                (f"  {summary.mapped}/{summary.regional_indicators}", "dim"))
+        return text
+
+    def _record_text(self, record: browse.RecordSummary) -> Text:
+        text = self._record_texts.get(record)
+        if text is None:
+            if len(self._record_texts) > 50_000:
+                self._record_texts.clear()
+            kind = "部门 " if record.kind == "department" else ""
+            # the counts first: a long project name is cut at the pane's edge, they are not
+            counts = f"{record.mapped}/{record.indicators}".rjust(7)
+            text = self._record_texts[record] = Text.assemble(
+                (counts, "dim"), "  ", (kind, "cyan"), literal(record.name))
+        return text
+
+    def update_region_rows(self, names: set[str]) -> bool:
+        """Redraw the rows of a few regions whose counts changed (after a decision) without going through
+        every region; False when the list must be rebuilt instead (a filter is on, or rows would move)."""
+        if self.filter_text:
+            return False
+        records_list = self.query_one("#records", RowList)
+        for name in names:
+            index = self._region_rows.get(name)
+            if index is None:
+                continue
+            summary = self._summaries[name]
+            self.record_rows[index] = ("region", summary)
+            region = next(r for r in self.regions if r.name == name)
+            records_list.update_row(index, self._region_text(summary, region.expanded))
+            if region.expanded:
+                records = self._records_of(name)
+                shown = self.record_rows[index + 1:index + 1 + len(records)]
+                if len(shown) != len(records) or any(kind != "record" or item.id != record.id  # type: ignore[union-attr]
+                                                     for (kind, item), record in zip(shown, records, strict=True)):
+                    return False
+                for offset, record in enumerate(records, start=index + 1):
+                    if self.record_rows[offset][1] != record:
+                        self.record_rows[offset] = ("record", record)
+                        records_list.update_row(offset, self._record_text(record))
+        return True
+
     def rebuild_records(self, keep: int | None = None, *, announce: bool = True, in_place: bool = False) -> None:
         rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
         texts: list[Text] = []
+        region_rows: dict[str, int] = {}
         needle = self.filter_text
         for region in self.regions:
             summary = self._summaries[region.name]
@@ -329,29 +379,16 @@ class MainScreen(Screen):
                 records = [r for r in records if needle in r.name]
                 if not records and needle not in region.name:
                     continue
-            marker = "v" if region.expanded or needle else ">"
+            opened = region.expanded or bool(needle)
+            region_rows[region.name] = len(rows)
             rows.append(("region", summary))
-            cache_key = (region.name, marker, summary.mapped, summary.regional_indicators)
-            text = self._region_texts.get(cache_key)
-            if text is None:
-                text = Text.assemble((f"{marker} ", "dim"), literal(region.name, "bold"),
-                                     (f"  {summary.mapped}/{summary.regional_indicators}", "dim"))
-                self._region_texts[cache_key] = text
-            texts.append(text)
-            if region.expanded or needle:
+            texts.append(self._region_text(summary, opened))
+            if opened:
                 for record in records:
                     rows.append(("record", record))
-                    text = self._record_texts.get(record)
-                    if text is None:
-                        if len(self._record_texts) > 50_000:
-                            self._record_texts.clear()
-                        kind = "部门 " if record.kind == "department" else ""
-                        # the counts first: a long project name is cut at the pane's edge, they are not
-                        counts = f"{record.mapped}/{record.indicators}".rjust(7)
-                        text = self._record_texts[record] = Text.assemble(
-                            (counts, "dim"), "  ", (kind, "cyan"), literal(record.name))
-                    texts.append(text)
+                    texts.append(self._record_text(record))
         self.record_rows = rows
+        self._region_rows = region_rows
         records_list = self.query_one("#records", RowList)
         if in_place:
             records_list.replace_rows(texts, keep if keep is not None else records_list.cursor)
@@ -610,8 +647,8 @@ class MainScreen(Screen):
                 if name in self._summaries:
                     self._summaries[name] = browse.region(self.workspace, name)
         records_list = self.query_one("#records", RowList)
-        cursor = records_list.cursor
-        self.rebuild_records(keep=cursor, in_place=True)
+        if regions is None or not self.update_region_rows(regions):
+            self.rebuild_records(keep=records_list.cursor, in_place=True)
         if record is not None:
             self.load_indicators(record.id, keep_indicator, in_place=True)
             self.load_candidates(keep_candidate, in_place=True)

@@ -107,7 +107,7 @@ class RowList(ScrollView, can_focus=True):
             self.set_rows(rows, cursor, announce=False)
             return
         for index, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
-            if old.plain != new.plain or old.spans != new.spans:
+            if old is not new and (old.plain != new.plain or old.spans != new.spans):
                 self.update_row(index, new)
         if cursor != self.cursor:
             self.set_reactive(RowList.cursor, max(0, min(cursor, len(rows) - 1)))

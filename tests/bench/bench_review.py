@@ -103,6 +103,9 @@ def main() -> None:
                            stdout=subprocess.DEVNULL)
         with Workspace(db) as workspace:
             print(f"workspace: {workspace.counts()}")
+            # every run starts at the top, not where the last run left off
+            with workspace.transaction() as connection:
+                connection.execute("DELETE FROM meta WHERE key = 'place:bench'")
         asyncio.run(measure(db))
     finally:
         if args.keep is None:
