@@ -161,9 +161,23 @@ def totals(workspace: Workspace) -> tuple[int, int]:
 
 def targets(workspace: Workspace, ri_id: int, limit: int = 3) -> str:
     """A regional indicator's distinct target values, for a one-line comparison ("≥90% / 100%")."""
-    values = [annual or period for annual, period in workspace.connection.execute(
-        "SELECT annual_value, period_value FROM indicators WHERE regional_indicator_id = ? LIMIT 20", (ri_id,))]
-    return " / ".join(list(dict.fromkeys(v for v in values if v))[:limit])
+    return targets_of(workspace, [ri_id], limit).get(ri_id, "")
+
+
+def targets_of(workspace: Workspace, ri_ids: list[int], limit: int = 3) -> dict[int, str]:
+    """:func:`targets` of several regional indicators in one query (a candidate list)."""
+    if not ri_ids:
+        return {}
+    marks = ",".join("?" * len(ri_ids))
+    values: dict[int, dict[str, None]] = {ri: {} for ri in ri_ids}
+    for ri, annual, period in workspace.connection.execute(  # the first 20 occurrences of each, at most
+            "SELECT regional_indicator_id, annual_value, period_value FROM (SELECT regional_indicator_id,"
+            " annual_value, period_value, row_number() OVER (PARTITION BY regional_indicator_id ORDER BY id) AS n"
+            f" FROM indicators WHERE regional_indicator_id IN ({marks})) WHERE n <= 20", ri_ids):
+        value = annual or period
+        if value and len(values[ri]) < limit:
+            values[ri][value] = None
+    return {ri: " / ".join(found) for ri, found in values.items() if found}
 
 
 def progress(workspace: Workspace, known_totals: tuple[int, int] | None = None) -> Progress:

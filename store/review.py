@@ -149,6 +149,16 @@ class Review:
         ).fetchone()
         return row[0] if row else None
 
+    def pair_decisions(self, a: int, others: list[int]) -> dict[int, str]:
+        """The decisions on the pairs (a, other), by other (undecided pairs are left out)."""
+        if not others:
+            return {}
+        marks = ",".join("?" * len(others))
+        rows = self.connection.execute(
+            f"SELECT CASE WHEN a = ? THEN b ELSE a END, kind FROM pair_decisions WHERE (a = ? AND b IN ({marks}))"
+            f" OR (b = ? AND a IN ({marks}))", (a, a, *others, a, *others)).fetchall()
+        return dict(rows)
+
     def is_flagged(self, ri_id: int) -> bool:
         return self.connection.execute(
             "SELECT 1 FROM flags WHERE regional_indicator_id = ?", (ri_id,)

@@ -66,3 +66,12 @@ def test_queue_is_best_first_each_pair_once_and_skips_decided(workspace: Workspa
     after = browse.queue(workspace, limit=500)
     assert frozenset((first.regional_indicator_id, first.candidate_id)) not in {
         frozenset((i.regional_indicator_id, i.candidate_id)) for i in after}
+
+
+def test_targets_of_several_indicators_at_once(workspace: Workspace) -> None:
+    good = ri(workspace, "广州市", "政务服务好评率")
+    masses = ri(workspace, "金寨县", "群众满意度")
+    found = browse.targets_of(workspace, [good, masses])
+    assert found == {good: browse.targets(workspace, good), masses: browse.targets(workspace, masses)}
+    assert found[good] == "≥90%"  # six occurrences, one distinct value
+    assert browse.targets_of(workspace, []) == {}

@@ -161,3 +161,13 @@ def test_same_indicator_twice_is_refused(workspace: Workspace) -> None:
     for action in (review.approve, review.close, review.reject):
         with pytest.raises(DecisionError):
             action(a, a)
+
+
+def test_pair_decisions_of_a_candidate_list_at_once(workspace: Workspace) -> None:
+    review = Review(workspace, "bob")
+    a, b = ri(workspace, "广州市", "工作满意度"), ri(workspace, "抚顺市", "救助对象对救助工作满意度")
+    c = ri(workspace, "金寨县", "群众满意度")
+    review.reject(b, a)
+    review.close(c, a)
+    assert review.pair_decisions(a, [b, c, a]) == {b: "rejected", c: "close"}  # either order of the pair
+    assert review.pair_decisions(c, [a, b]) == {a: "close"} and review.pair_decisions(b, []) == {}

@@ -423,11 +423,13 @@ class MainScreen(Screen):
         row = self.current_indicator()
         self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
         texts = []
+        ids = [s.candidate.id for s in self.candidate_rows]
+        decided = self.review.pair_decisions(row.regional_indicator_id, ids) if row else {}
+        all_targets = browse.targets_of(self.workspace, ids)
         for suggestion in self.candidate_rows:
             candidate = suggestion.candidate
-            decided = self.review.pair_decision(row.regional_indicator_id, candidate.id) if row else None
-            mark = {"close": "~ ", "rejected": "x "}.get(decided or "", "  ")
-            targets = browse.targets(self.workspace, candidate.id)
+            mark = {"close": "~ ", "rejected": "x "}.get(decided.get(candidate.id, ""), "  ")
+            targets = all_targets.get(candidate.id, "")
             texts.append(Text.assemble((mark, "yellow"), (f"{suggestion.score:.2f} ", "cyan"),
                                        literal(candidate.region, "dim"), " · ", literal(candidate.name),
                                        literal(f"  {targets}" if targets else "", "green")))
