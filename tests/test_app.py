@@ -410,3 +410,16 @@ async def test_the_next_day_the_app_opens_where_the_reviewer_left_off(db: Path) 
         await pilot.pause()
         assert other.screen.current_record() is None
         assert other.screen.query_one("#records", RowList).has_focus
+
+
+async def test_a_narrow_terminal_still_shows_every_key(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        text = bar.render()
+        assert text.cell_len <= 80
+        for key in (" a", " x", " u", " n", " g", " ^e", " ? Help", " q Quit"):
+            assert key in text.plain
+        assert "Approve" not in text.plain  # the descriptions went first

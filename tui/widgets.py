@@ -310,14 +310,22 @@ class KeyBar(Widget):
         self._shown = entries = self._entries()
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         description_style = self.get_component_rich_style("keybar--description", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        self._spans = []
-        for key, display, description, enabled, tooltip in entries:
-            start = text.cell_len
-            dim = _ENABLED if enabled else _DISABLED
-            text.append(f" {display} ", key_style + dim)
-            text.append(f"{description} ", description_style + dim)
-            self._spans.append((start, text.cell_len, key, enabled, tooltip))
+        width = self.size.width or 1_000
+        # narrower terminals: first less padding, then descriptions only for help and quit (every key stays
+        # visible, and ? says what they do)
+        for pad, described in ((" ", None), ("", None), ("", {"question_mark", "q", "ctrl+q"})):
+            text = Text(no_wrap=True, overflow="ellipsis")
+            spans = []
+            for key, display, description, enabled, tooltip in entries:
+                start = text.cell_len
+                dim = _ENABLED if enabled else _DISABLED
+                text.append(f"{pad}{display}{pad}" if pad else f" {display}", key_style + dim)
+                if described is None or key in described:
+                    text.append(f"{' ' if not pad else ''}{description} ", description_style + dim)
+                spans.append((start, text.cell_len, key, enabled, tooltip))
+            if text.cell_len <= width:
+                break
+        self._spans = spans
         return text
 
     def _entry_at(self, x: int) -> tuple[int, int, str, bool, str] | None:
