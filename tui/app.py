@@ -223,6 +223,7 @@ class MainScreen(Screen):
         self._record_texts: dict[browse.RecordSummary, Text] = {}
         self._totals: tuple[int, int] | None = None  # recounted after an import
         self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
+        self._saved_place: browse.Place | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -277,8 +278,12 @@ class MainScreen(Screen):
                             self.query_one("#candidates", RowList).cursor, pane)
 
     def save_place(self) -> None:
+        """Remember where the reviewer is (written only when it changed since the last time)."""
         if self.record_rows:
-            browse.save_place(self.workspace, self.review.reviewer, self.place())
+            place = self.place()
+            if place != self._saved_place:
+                browse.save_place(self.workspace, self.review.reviewer, place)
+                self._saved_place = place
 
     def restore_place(self) -> None:
         """Open where this reviewer left off (the record, the indicator, the pane)."""
@@ -293,7 +298,9 @@ class MainScreen(Screen):
                       if kind == "record" and item.id == place.record_id), None)  # type: ignore[union-attr]
         if index is None:
             return
-        self.rebuild_records(keep=index, announce=False)
+        records_list = self.query_one("#records", RowList)
+        records_list.set_rows(records_list.rows, index, announce=False)
+        self._saved_place = place
         self.load_indicators(place.record_id, place.indicator, announce=False)
         self.load_candidates(place.candidate, announce=False)
         self.query_one(f"#{place.pane}", RowList).focus()
