@@ -179,6 +179,7 @@ async def test_help_is_generated_from_the_bindings(db: Path) -> None:
         text = app.screen.query_one("#help-text").render().plain
         for words in ("Approve", "Reject", "Close", "Undo", "Queue", "Export", "↑, k", "↓, j"):
             assert words in text
+        assert "Scroll Left" not in text  # keys that do nothing in the lists are not offered
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 

@@ -508,12 +508,14 @@ class MainScreen(Screen):
         members = concept.members
         shown = members if len(members) <= _MEMBER_LINES else members[:_MEMBER_LINES - 1]
         labels = [literal(f"{m.indicator.region} · {m.indicator.name}") for m in shown]
-        column = max(self.query_one("#detail", DetailView).content_region.width // 2 - 2, 24)
-        width = min(max((label.cell_len for label in labels), default=0), 44, column - 14)
+        # before the first layout the strip has no size yet: the screen's width is what it will get
+        width = self.query_one("#detail", DetailView).content_region.width or self.app.size.width - 4
+        column = max(width // 2 - 2, 24)
+        label_width = min(max((label.cell_len for label in labels), default=0), 44, column - 14)
         for member, label in zip(shown, labels, strict=True):
             targets = dict.fromkeys(o.annual_value or o.period_value or "—"
                                     for o in browse.occurrences(self.workspace, member.indicator.id, limit=3))
-            label.truncate(width, overflow="ellipsis", pad=True)
+            label.truncate(label_width, overflow="ellipsis", pad=True)
             side.append("\n")
             side.append_text(label)
             side.append_text(literal(f"  {' / '.join(targets)}", "cyan"))

@@ -34,11 +34,11 @@ class _RowEvent(Message):
         return self.row_list
 
 
-class RowList(ScrollView, can_focus=True):
+class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     """A list that draws only the visible rows (the Line API), with a cursor.
 
     Rows are rich Texts; the list holds them, but never measures or lays them out: moving the cursor
-    redraws two lines.
+    redraws two lines. Its keys are its own (the scroll view's sideways scrolling means nothing here).
     """
 
     DEFAULT_CSS = """
