@@ -75,3 +75,12 @@ def test_targets_of_several_indicators_at_once(workspace: Workspace) -> None:
     assert found == {good: browse.targets(workspace, good), masses: browse.targets(workspace, masses)}
     assert found[good] == "≥90%"  # six occurrences, one distinct value
     assert browse.targets_of(workspace, []) == {}
+
+
+def test_a_place_that_cannot_be_read_is_forgotten_not_fatal(workspace: Workspace) -> None:
+    place = browse.Place(("广州市",), 3, 2, 1, "candidates")
+    browse.save_place(workspace, "alice", place)
+    assert browse.load_place(workspace, "alice") == place and browse.load_place(workspace, "bob") is None
+    with workspace.transaction() as connection:
+        connection.execute("UPDATE meta SET value = '{\"expanded\": 3}' WHERE key = 'place:alice'")
+    assert browse.load_place(workspace, "alice") is None

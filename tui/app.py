@@ -303,7 +303,8 @@ class MainScreen(Screen):
         self._saved_place = place
         self.load_indicators(place.record_id, place.indicator, announce=False)
         self.load_candidates(place.candidate, announce=False)
-        self.query_one(f"#{place.pane}", RowList).focus()
+        if place.pane in ("records", "indicators", "candidates"):
+            self.query_one(f"#{place.pane}", RowList).focus()
         self._refresh_bindings_if_changed()
 
     # -- loading -----------------------------------------------------------------------------------
