@@ -10,6 +10,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from store.text import read_toml
+
 
 class LexiconError(ValueError):
     """A lexicon file that cannot be read."""
@@ -37,11 +39,9 @@ class Lexicon:
         lexicon = cls.shipped()
         if user_file is not None:
             try:
-                data = tomllib.loads(user_file.read_text(encoding="utf-8"))
-            except FileNotFoundError as exc:
-                raise LexiconError(f"{user_file}: no such file") from exc
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise LexiconError(f"{user_file}: not a TOML lexicon ({exc})") from exc
+                data = read_toml(user_file, "lexicon")
+            except ValueError as exc:
+                raise LexiconError(str(exc)) from exc
             lexicon.extend(data, str(user_file))
         return lexicon
 

@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import tomli_w
 
 from store.review import Review, now
-from store.text import key_name
+from store.text import key_name, read_toml
 from store.workspace import Workspace
 
 FORMAT = "zhibiao-mapping/1"
@@ -181,13 +180,9 @@ def _mode_for(path: Path) -> int:
 def read(path: Path) -> dict[str, Any]:
     """Read and check a mapping file; MappingError says what is wrong."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
-        raise MappingError(f"{path}: no such file") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: not a TOML mapping file ({exc})") from exc
-    except OSError as exc:
-        raise MappingError(f"{path}: cannot be read ({exc.strerror})") from exc
+        document = read_toml(path, "mapping file")
+    except ValueError as exc:
+        raise MappingError(str(exc)) from exc
     if document.get("format") != FORMAT:
         raise MappingError(f"{path}: not a zhibiao mapping (format is {document.get('format')!r}, "
                            f"expected {FORMAT!r})")

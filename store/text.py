@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
+from typing import Any
 
 _WS = re.compile(r"\s+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
@@ -205,3 +208,16 @@ def canonical_spellings(names: list[str]) -> dict[str, str]:
         for name in group:
             mapping[name] = best
     return mapping
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's top table (a BOM is allowed); ValueError names the file and the problem (no such file,
+    not TOML, unreadable)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise ValueError(f"{path}: no such file") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a TOML {what} ({exc})") from exc
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror})") from exc

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import threading
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +24,7 @@ from store import browse, mapping
 from store.importer import import_paths
 from store.review import DecisionError, Review, default_reviewer
 from store.suggest import Suggester, cached, is_fresh
+from store.text import read_toml
 from store.workspace import Workspace
 from tui.widgets import DetailView, KeyBar, RowList, literal
 
@@ -37,8 +37,8 @@ def load_keymap(path: Path = CONFIG_PATH) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        data = read_toml(path, "config file")
+    except ValueError:
         return {}
     table = data.get("keymap", {})
     return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
