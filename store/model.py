@@ -39,6 +39,7 @@ class Indicator:
     raw: str = ""
     level1_raw: str | None = None
     level2_raw: str | None = None
+    actual_value: str | None = None  # 实际完成值: the outcome a self-evaluation table (自评表) reports
 
     @property
     def period_target(self) -> Target | None:
@@ -60,6 +61,7 @@ class Indicator:
             "name": self.name,
             "period_value": self.period_value,
             "annual_value": self.annual_value,
+            "actual_value": self.actual_value,
             "line": self.line,
             "raw": self.raw,
             "level1_raw": self.level1_raw,

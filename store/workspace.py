@@ -17,7 +17,7 @@ from pathlib import Path
 from store.model import Document
 from store.text import key_name
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -142,7 +142,11 @@ CREATE TABLE meta (
     value TEXT
 );
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2}
+# Version 3: the outcome (实际完成值) that self-evaluation tables report beside the target.
+_SCHEMA_V3 = """
+ALTER TABLE indicators ADD COLUMN actual_value TEXT;
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
@@ -208,7 +212,7 @@ def prepare(document: Document) -> PreparedDocument:
             indicators.append((
                 record_ordinal, key_name(indicator.name), indicator.level1, indicator.level2, indicator.name,
                 position, indicator.period_value, indicator.annual_value, indicator.line,
-                indicator.raw[:_RAW_LIMIT],
+                indicator.raw[:_RAW_LIMIT], indicator.actual_value,
             ))
     return PreparedDocument(
         source=document.source, layout=document.layout, region=region_key(document),
@@ -347,7 +351,7 @@ class Workspace:
         )
         connection.executemany(
             "INSERT INTO indicators (record_id, regional_indicator_id, level1, level2, name, ordinal,"
-            " period_value, annual_value, line, raw) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " period_value, annual_value, line, raw, actual_value) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             indicator_rows,
         )
         connection.executemany(
