@@ -123,6 +123,14 @@ class Comparison:
             return None
         return value.expressed_in(self.unit)
 
+    def aligned_text(self, row: TargetRow) -> str | None:
+        """The row's compared target in the concept's unit as a reader writes it ("≤1小时" for ≤60分钟)."""
+        number = self.aligned(row)
+        value = row.compared
+        if number is None or value is None or self.unit is None:
+            return None
+        return _text_in(value, number, self.unit)
+
     @property
     def chartable(self) -> bool:
         """Every target numeric, in one dimension, from at least two rows: a bar chart says something."""
