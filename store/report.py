@@ -69,22 +69,23 @@ def check_output(workspace: Workspace, path: Path, *, kind: str = "workbook") ->
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ReportError(f"{path}: folder {folder} does not exist")
+    exists = path.exists() or path.is_symlink()
+    if exists:
+        if path.is_dir():
+            raise ReportError(f"{path}: is a folder")
+        if not path.is_file():
+            raise ReportError(f"{path}: is not a regular file")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                same = os.path.samefile(path, f"{workspace.path}{suffix}")
+            except OSError:
+                same = False
+            if same:
+                raise ReportError(f"{path}: is the workspace, not overwritten")
     if kind == "workbook" and path.suffix.lower() != ".xlsx":
         raise ReportError(f"{path}: a workbook's name ends in .xlsx (Excel opens nothing else)")
-    if not path.exists() and not path.is_symlink():
+    if not exists:
         return
-    if path.is_dir():
-        raise ReportError(f"{path}: is a folder")
-    if not path.is_file():
-        raise ReportError(f"{path}: is not a regular file")
-    protected = [workspace.path] + [Path(f"{workspace.path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
-    for other in protected:
-        try:
-            same = os.path.samefile(path, other)
-        except OSError:
-            same = False
-        if same:
-            raise ReportError(f"{path}: is the workspace, not overwritten")
     try:
         data = path.read_bytes()
     except OSError as exc:
