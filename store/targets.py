@@ -194,10 +194,10 @@ class Comparable:
     def text(self) -> str:
         """"≥90%", "≤1小时", "≥6.54万元/人/年": the comparable value as a reader writes it."""
         operator = "" if self.operator == "=" else self.operator
-        return f"{operator}{_number_text(self.value)}{self.unit}"
+        return f"{operator}{number_text(self.value)}{self.unit}"
 
 
-def _number_text(value: float) -> str:
+def number_text(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.4g}" if abs(value) < 1e-3 else f"{round(value, 4):g}"
@@ -237,7 +237,7 @@ def comparable(target: Target | None, name: str | None = None, *, unit_from_name
     if target.kind == "number":
         unit = name_unit(name)
         if unit is not None:
-            from_name = parse_target(f"{target.operator}{_number_text(target.number)}{unit}")
+            from_name = parse_target(f"{target.operator}{number_text(target.number)}{unit}")
             if from_name is not None and from_name.number is not None and from_name.kind != "number":
                 found = comparable(from_name, unit_from_name=True)
                 if found is None:
