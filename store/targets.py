@@ -203,6 +203,7 @@ def number_text(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 1e-3 else f"{round(value, 4):g}"
 
 
+@lru_cache(maxsize=65536)
 def name_unit(name: str | None) -> str | None:
     """The unit an indicator's name declares in a closing bracket ("参保率(%)" -> "%"), if it reads as one."""
     if not name:
@@ -221,33 +222,45 @@ def _is_rate(name: str | None) -> bool:
     return bool(name) and any(word in name for word in _RATE_WORDS)  # type: ignore[operator]
 
 
-def comparable(target: Target | None, name: str | None = None, *, unit_from_name: bool = False
-               ) -> Comparable | None:
+def comparable(target: Target | None, name: str | None = None) -> Comparable | None:
     """A target brought to a comparable unit, or None (qualitative, a date or deadline, no number).
 
     A bare number takes the unit the indicator's name declares ("参保人数（万人）" ≥600 -> ≥6000000 人),
     or, under the name of a rate (…率, 满意度, 比例), is read as a percentage. Money is in 万元, or stays in
     元 per head / per year where the target says so; durations are in hours below a day, else in days;
-    calendar points (12月底, 每月20日, 23年目标) are deadlines, not durations (``unit_from_name``: the unit
-    came from a name such as "可支付月数（月）", where 月 is a span).
+    calendar points (12月底, 每月20日, 23年目标) are deadlines, not durations.
     """
     if target is None or target.number is None or target.operator is None:
         return None
-    note = None
     if target.kind == "number":
-        unit = name_unit(name)
-        if unit is not None:
-            from_name = parse_target(f"{target.operator}{number_text(target.number)}{unit}")
-            if from_name is not None and from_name.number is not None and from_name.kind != "number":
-                found = comparable(from_name, unit_from_name=True)
-                if found is None:
-                    return None
-                note = f"unit from the name ({unit})" + (f"; {found.note}" if found.note else "")
-                return Comparable(found.dimension, found.value, found.unit, found.operator, note)
-        if _is_rate(name) and 0 <= target.number <= 100:
-            return Comparable("percent", target.number, "%", target.operator,
-                              "a rate with no unit, read as %")
-        return Comparable("number", target.number, "", target.operator, None)
+        return _unitless(target, name)
+    return _with_unit(target, False)
+
+
+def _unitless(target: Target, name: str | None) -> Comparable:
+    """A bare number: the unit the name declares, or percent under a rate's name, or no unit."""
+    assert target.number is not None and target.operator is not None
+    unit = name_unit(name)
+    if unit is not None:
+        from_name = parse_target(f"{target.operator}{number_text(target.number)}{unit}")
+        if from_name is not None and from_name.number is not None and from_name.kind != "number":
+            found = _with_unit(from_name, True)
+            if found is None:
+                return Comparable("number", target.number, "", target.operator, None)
+            note = f"unit from the name ({unit})" + (f"; {found.note}" if found.note else "")
+            return Comparable(found.dimension, found.value, found.unit, found.operator, note)
+    if _is_rate(name) and 0 <= target.number <= 100:
+        return Comparable("percent", target.number, "%", target.operator,
+                          "a rate with no unit, read as %")
+    return Comparable("number", target.number, "", target.operator, None)
+
+
+@lru_cache(maxsize=65536)
+def _with_unit(target: Target, unit_from_name: bool) -> Comparable | None:
+    """A number with its unit brought to the comparable unit, the same under every name (so cached per
+    target); ``unit_from_name``: the unit came from a name such as "可支付月数（月）", where 月 is a span."""
+    assert target.number is not None and target.operator is not None
+    note = None
     unit = target.unit or ""
     qualifier = target.qualifier or ""
     if target.kind == "percent":

@@ -196,3 +196,34 @@ def test_a_member_whose_documents_went_keeps_its_place_without_targets(mapped, t
     assert item is not None
     jinzhai = [row for row in item.rows if row.region == "金寨县"]
     assert len(jinzhai) == 1 and jinzhai[0].value is None and jinzhai[0].occurrences == 0
+
+
+def test_the_library_follows_decisions_made_here_and_in_another_process(mapped, tmp_path: Path) -> None:
+    path, concepts = mapped
+    copy = tmp_path / "library.db"
+    shutil.copy(path, copy)
+    with Workspace(copy) as workspace:
+        before = compare.concept_rows(workspace)
+        review = Review(workspace, "erin")
+        satisfaction = concepts["服务对象满意度"]
+        review.rename(satisfaction, "服务对象满意度（全市）")
+        review.detach(ri(workspace, "抚顺市", "参保人员对医保服务的满意度"))
+        review.approve(ri(workspace, "广州市", "医疗救助政策知晓率"), ri(workspace, "抚顺市", "政策知晓率"))
+        review.undo()
+        review.approve(ri(workspace, "广州市", "医疗救助政策知晓率"), ri(workspace, "抚顺市", "城乡救助政策知晓率"))
+        script = ("import sys; from store.workspace import Workspace; from store.review import Review\n"
+                  "with Workspace(sys.argv[1]) as w:\n"
+                  "    ids = dict(((r, n), i) for i, r, n in w.connection.execute("
+                  "'SELECT id, region, name FROM regional_indicators'))\n"
+                  "    Review(w, 'frank').approve(ids[('金寨县', '居民参保率')], ids[('抚顺市', '政策知晓率')])\n")
+        import subprocess
+        import sys
+        subprocess.run([sys.executable, "-c", script, str(copy)], check=True)
+        after = compare.concept_rows(workspace)
+        fresh = [compare.concept_row(item) for item in compare.comparisons(workspace, provenance=False)]
+    assert after == fresh  # what was remembered and updated equals working everything out again
+    assert after != before
+    renamed = next(row for row in after if row.id == satisfaction)
+    assert renamed.name == "服务对象满意度（全市）" and "抚顺市" not in renamed.regions
+    insured = next(row for row in after if row.id == concepts["参保率"])
+    assert insured.members == 6 and insured.regions.count("抚顺市") == 1
