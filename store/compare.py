@@ -60,8 +60,6 @@ class TargetRow:
     period_value: str | None
     annual_value: str | None
     actual_value: str | None
-    period: Comparable | None
-    annual: Comparable | None
     occurrences: int
     projects: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
@@ -78,12 +76,19 @@ class TargetRow:
         return not (self.annual_value or self.period_value) and bool(self.actual_value)
 
     @property
+    def period(self) -> Comparable | None:
+        """The period target in a comparable unit."""
+        return _comparable(self.period_value, self.name)
+
+    @property
+    def annual(self) -> Comparable | None:
+        """The annual target in a comparable unit."""
+        return _comparable(self.annual_value, self.name)
+
+    @property
     def compared(self) -> Comparable | None:
-        if self.annual_value:
-            return self.annual
-        if self.period_value:
-            return self.period
-        return _comparable(self.actual_value, self.name)
+        """The compared value (see ``value``) in a comparable unit."""
+        return _comparable(self.value, self.name)
 
     @property
     def target(self) -> Target | None:
@@ -414,9 +419,8 @@ def _comparisons(workspace: Workspace, concept_ids: list[int] | None, provenance
         for index, (ri_id, region, ri_name, ri_level1, ri_level2, period, annual, actual, count) in enumerate(rows):
             projects, documents = places.get((ri_id, period, annual, actual), ((), ()))
             target_rows.append(TargetRow(
-                ri_id, region, ri_name, ri_level1, ri_level2, period, annual, actual, _comparable(period, ri_name),
-                _comparable(annual, ri_name), count, tuple(projects), tuple(documents),
-                tuple(flags.get(keys[index], ()))))
+                ri_id, region, ri_name, ri_level1, ri_level2, period, annual, actual, count, tuple(projects),
+                tuple(documents), tuple(flags.get(keys[index], ()))))
         result.append(Comparison(concept_id, name, level1, level2, tuple(target_rows), dimension, unit, total))
     return result
 

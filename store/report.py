@@ -162,17 +162,22 @@ class _Sheet:
         sheet = self.sheet
         columns = max([len(self.header), *(len(row) for row in self.rows)])
         widths = [cell_len(str(name)) + 2 for name in self.header] + [4] * (columns - len(self.header))
+        limits = [self.fixed_widths.get(index, _WIDTH_LIMIT) for index in range(1, columns + 1)]
         for row in self.rows:
             for index, value in enumerate(row):
-                if value is None:
+                if value is None or widths[index] >= limits[index]:
                     continue
                 text = value.value if isinstance(value, Cell) else value
-                width = cell_len(text) if isinstance(text, str) else len(str(text))
+                if isinstance(text, str):
+                    if 2 * len(text) + 2 <= widths[index]:
+                        continue  # a character is at most two cells wide: this one fits already
+                    width = cell_len(text)
+                else:
+                    width = len(str(text))
                 if width + 2 > widths[index]:
                     widths[index] = width + 2
         for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                self.fixed_widths.get(index, _WIDTH_LIMIT), width)
+            sheet.column_dimensions[get_column_letter(index)].width = min(limits[index - 1], width)
         sheet.freeze_panes = self.freeze
         header = []
         for name in self.header:
@@ -229,22 +234,21 @@ def write_report(workspace: Workspace, path: Path, *,
     check_output(workspace, path)
     say = progress or (lambda step: None)
     say("reading the concepts")
-    items = compare.comparisons(workspace)
+    items = compare.comparisons(workspace, provenance=False)
     regions = compare.regions(workspace)
     numbers = {item.concept_id: number for number, item in enumerate(items, start=1)}
     workbook = Workbook(write_only=True)
 
     say("指标库")
-    library = _Sheet(workbook, "指标库", ["编号", "概念", "一级指标", "二级指标", "成员", "覆盖地区", "地区",
-                                        "出现次数", "可比单位", "目标范围", "标记"], freeze="C2")
+    library = _Sheet(workbook, "指标库", ["编号", "概念", "一级指标", "二级指标", "成员", "覆盖地区", "出现次数",
+                                        "目标范围", "标记"], freeze="C2")
     for item in items:
         sheet = library.sheet
         row = compare.concept_row(item)
         library.add([
             _code(numbers[item.concept_id]), _text(sheet, item.name), _text(sheet, item.level1),
-            _text(sheet, item.level2), row.members, f"{len(row.regions)}/{row.total_regions}",
-            _text(sheet, "、".join(row.regions)), row.occurrences, row.unit or None, _text(sheet, row.spread),
-            _text(sheet, "；".join(flag.explanation for flag in item.flags)),
+            _text(sheet, item.level2), row.members, f"{len(row.regions)}/{row.total_regions}", row.occurrences,
+            _text(sheet, row.spread), _text(sheet, "；".join(flag.explanation for flag in item.flags)),
         ])
     library.write()
 
@@ -272,8 +276,8 @@ def write_report(workspace: Workspace, path: Path, *,
 
     say("覆盖")
     coverage = compare.coverage(workspace, items)
-    covered = _Sheet(workbook, "覆盖", ["编号", "概念", "一级指标", "二级指标", "覆盖地区数", "覆盖率", *regions],
-                     freeze="C2", widths={6 + index: 30 for index in range(1, len(regions) + 1)})
+    covered = _Sheet(workbook, "覆盖", ["编号", "概念", "覆盖地区数", "覆盖率", *regions],
+                     freeze="C2", widths={4 + index: 30 for index in range(1, len(regions) + 1)})
     names: dict[int, dict[str, dict[str, None]]] = {}
     for item in items:
         per_region: dict[str, dict[str, None]] = {}
@@ -290,22 +294,20 @@ def write_report(workspace: Workspace, path: Path, *,
             wording = "、".join(names[coverage_row.concept_id].get(region, {}))
             cells[column] = _text(sheet, f"{wording}：{targets}")
         share = coverage_row.covered / len(regions) if regions else 0
-        covered.add([_code(numbers[coverage_row.concept_id]), _text(sheet, coverage_row.name),
-                     _text(sheet, coverage_row.level1), _text(sheet, coverage_row.level2), coverage_row.covered,
+        covered.add([_code(numbers[coverage_row.concept_id]), _text(sheet, coverage_row.name), coverage_row.covered,
                      f"{share:.0%}", *cells])
-    covered.add(["合计", "concepts each region measures", None, None, None, None, *region_totals])
+    covered.add(["合计", "concepts each region measures", None, None, *region_totals])
     covered.write()
 
     say("未匹配")
     left = compare.unmatched(workspace)
-    unmatched = _Sheet(workbook, "未匹配", ["地区", "指标", "一级指标", "二级指标", "出现次数", "目标值", "项目",
-                                         "个性指标", "近似匹配", "待审候选"], freeze="C2")
+    unmatched = _Sheet(workbook, "未匹配", ["地区", "指标", "二级指标", "出现次数", "目标值", "项目", "个性指标",
+                                         "待审候选"], freeze="C2")
     for item in left:
         sheet = unmatched.sheet
-        unmatched.add([_text(sheet, item.region), _text(sheet, item.name), _text(sheet, item.level1),
-                       _text(sheet, item.level2), item.occurrences, _text(sheet, item.targets),
-                       _text(sheet, "、".join(item.projects)), "个性" if item.own else None,
-                       item.close_matches or None, item.open_candidates or None])
+        unmatched.add([_text(sheet, item.region), _text(sheet, item.name), _text(sheet, item.level2),
+                       item.occurrences, _text(sheet, item.targets), _text(sheet, "、".join(item.projects)),
+                       "个性" if item.own else f"{item.close_matches} close", item.open_candidates or None])
     unmatched.write()
 
     say("决定日志")
