@@ -64,6 +64,7 @@ class TargetRow:
     projects: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     flags: tuple[Flag, ...] = ()
+    compared: Comparable | None = None  # the compared value (see ``value``) in a comparable unit
 
     @property
     def value(self) -> str | None:
@@ -84,11 +85,6 @@ class TargetRow:
     def annual(self) -> Comparable | None:
         """The annual target in a comparable unit."""
         return _comparable(self.annual_value, self.name)
-
-    @property
-    def compared(self) -> Comparable | None:
-        """The compared value (see ``value``) in a comparable unit."""
-        return _comparable(self.value, self.name)
 
     @property
     def target(self) -> Target | None:
@@ -420,7 +416,7 @@ def _comparisons(workspace: Workspace, concept_ids: list[int] | None, provenance
             projects, documents = places.get((ri_id, period, annual, actual), ((), ()))
             target_rows.append(TargetRow(
                 ri_id, region, ri_name, ri_level1, ri_level2, period, annual, actual, count, tuple(projects),
-                tuple(documents), tuple(flags.get(keys[index], ()))))
+                tuple(documents), tuple(flags.get(keys[index], ())), light[keys[index]][5]))
         result.append(Comparison(concept_id, name, level1, level2, tuple(target_rows), dimension, unit, total))
     return result
 

@@ -1,10 +1,10 @@
 """The crosswalk as a workbook an analyst can hand on (openpyxl, streamed in write-only mode).
 
 Sheets: 指标库 (the concepts), 对照 (concept × region targets, flagged cells highlighted with the reason in a
-comment), 覆盖 (concept × region, most-covered first, with each region's own wording), 未匹配 (regional
-indicators in no concept, the 个性 candidates marked), 决定日志 (the decisions), and 图表 (a native bar
-chart per concept whose targets are numeric and comparable). Header rows frozen, auto-filters on, column
-widths measured in terminal cells so that CJK text fits.
+comment), 覆盖 (most-covered first: the regions that measure a concept with their targets, and those that
+do not), 未匹配 (regional indicators in no concept, the 个性 candidates marked), 决定日志 (the decisions),
+and 图表 (a native bar chart per concept whose targets are numeric and comparable). Header rows frozen,
+auto-filters on, column widths measured in terminal cells so that CJK text fits.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 _CELL_LIMIT = 32000  # Excel holds 32,767 characters in a cell
 _WIDTH_LIMIT = 48
+_MISSING_LISTED = 40  # up to this many regions, 覆盖 names the regions that do not measure a concept
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _FLAG_FILL = PatternFill("solid", fgColor="FFD8A8")
@@ -156,6 +157,8 @@ class _Sheet:
         self.fixed_widths = widths or {}
 
     def add(self, row: list[Any]) -> None:
+        while row and row[-1] is None:
+            row.pop()  # a matrix row ends where its last region is: the rest costs time, not cells
         self.rows.append(row)
 
     def write(self) -> None:
@@ -276,47 +279,42 @@ def write_report(workspace: Workspace, path: Path, *,
 
     say("覆盖")
     coverage = compare.coverage(workspace, items)
-    covered = _Sheet(workbook, "覆盖", ["编号", "概念", "覆盖地区数", "覆盖率", *regions],
-                     freeze="C2", widths={4 + index: 30 for index in range(1, len(regions) + 1)})
-    names: dict[int, dict[str, dict[str, None]]] = {}
-    for item in items:
-        per_region: dict[str, dict[str, None]] = {}
-        for target_row in item.rows:
-            per_region.setdefault(target_row.region, {})[target_row.name] = None
-        names[item.concept_id] = per_region
-    region_totals = [0] * len(regions)
+    list_missing = len(regions) <= _MISSING_LISTED
+    covered = _Sheet(workbook, "覆盖", ["编号", "概念", "覆盖地区数", "覆盖率", "覆盖地区与目标", "未覆盖地区"],
+                     freeze="C2", widths={5: 80, 6: 60})
     for coverage_row in coverage.rows:
         sheet = covered.sheet
-        cells = [None] * len(regions)
-        for region, targets in coverage_row.targets.items():
-            column = column_of[region]
-            region_totals[column] += 1
-            wording = "、".join(names[coverage_row.concept_id].get(region, {}))
-            cells[column] = _text(sheet, f"{wording}：{targets}")
         share = coverage_row.covered / len(regions) if regions else 0
+        measured = "；".join(f"{region} {targets}" for region, targets in coverage_row.targets.items())
+        missing = len(regions) - coverage_row.covered
+        not_measured = ("、".join(region for region in regions if region not in coverage_row.targets)
+                        if list_missing else f"{missing} regions")
         covered.add([_code(numbers[coverage_row.concept_id]), _text(sheet, coverage_row.name), coverage_row.covered,
-                     f"{share:.0%}", *cells])
-    covered.add(["合计", "concepts each region measures", None, None, *region_totals])
+                     f"{share:.0%}", _text(sheet, measured), _text(sheet, not_measured) if missing else None])
     covered.write()
 
     say("未匹配")
     left = compare.unmatched(workspace)
-    unmatched = _Sheet(workbook, "未匹配", ["地区", "指标", "二级指标", "出现次数", "目标值", "项目", "个性指标",
-                                         "待审候选"], freeze="C2")
+    unmatched = _Sheet(workbook, "未匹配", ["地区", "指标", "出现次数", "目标值", "对应"], freeze="C2")
     for item in left:
         sheet = unmatched.sheet
-        unmatched.add([_text(sheet, item.region), _text(sheet, item.name), _text(sheet, item.level2),
-                       item.occurrences, _text(sheet, item.targets), _text(sheet, "、".join(item.projects)),
-                       "个性" if item.own else f"{item.close_matches} close", item.open_candidates or None])
+        if not item.own:
+            status = f"{item.close_matches} close match{'es' if item.close_matches > 1 else ''}"
+        elif item.open_candidates:
+            status = f"个性? {item.open_candidates} candidates not reviewed yet"
+        else:
+            status = "个性"
+        unmatched.add([_text(sheet, item.region), _text(sheet, item.name), item.occurrences,
+                       _text(sheet, item.targets), status])
     unmatched.write()
 
     say("决定日志")
-    log = _Sheet(workbook, "决定日志", ["编号", "时间", "审核人", "类型", "摘要", "撤销了"], widths={5: 80})
+    log = _Sheet(workbook, "决定日志", ["编号", "时间", "审核人", "类型", "摘要"], widths={5: 80})
     events = 0
-    for event_id, at, reviewer, kind, summary, undoes in workspace.connection.execute(
-            "SELECT id, at, reviewer, kind, summary, undoes FROM events ORDER BY id"):
+    for event_id, at, reviewer, kind, summary in workspace.connection.execute(
+            "SELECT id, at, reviewer, kind, summary FROM events ORDER BY id"):
         sheet = log.sheet
-        log.add([event_id, at, _text(sheet, reviewer), kind, _text(sheet, summary), undoes])
+        log.add([event_id, at, _text(sheet, reviewer), kind, _text(sheet, summary)])
         events += 1
     log.write()
 

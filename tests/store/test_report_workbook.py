@@ -89,24 +89,28 @@ def test_target_text_is_never_a_formula_and_control_characters_show(workbook) ->
     assert unmatched and all(cell.data_type == "s" for cell in unmatched)
 
 
-def test_coverage_most_covered_first_with_each_regions_wording(workbook) -> None:
+def test_coverage_most_covered_first_with_the_regions_targets(workbook) -> None:
     book = workbook[0]
     coverage = rows_of(book["覆盖"])
     header = coverage[0]
-    counts = [row[4] for row in coverage[1:-1]]
+    counts = [row[header.index("覆盖地区数")] for row in coverage[1:]]
     assert counts == sorted(counts, reverse=True) and counts[0] == 5
     satisfaction = next(row for row in coverage[1:] if row[1] == "满意度␛[31m[bold]")
-    assert satisfaction[header.index("湛江市")] == "参保对象满意度（%）：≥85% / ≥95%"
-    assert coverage[-1][0] == "合计" and coverage[-1][header.index("广州市")] == 6
+    measured = satisfaction[header.index("覆盖地区与目标")]
+    assert "湛江市 ≥85% / ≥95%" in measured and "广州市 100%" in measured
+    assert satisfaction[header.index("未覆盖地区")] is None
+    reimbursement = next(row for row in coverage[1:] if "住院" in row[1])
+    assert reimbursement[header.index("覆盖率")] == "40%"
+    assert reimbursement[header.index("未覆盖地区")] == "湛江市、金寨县、韶关市曲江区"
 
 
 def test_unmatched_marks_the_regions_own_indicators(workbook) -> None:
     book = workbook[0]
     unmatched = rows_of(book["未匹配"])
     header = unmatched[0]
-    own = {(row[0], row[1]): row[header.index("个性指标")] for row in unmatched[1:]}
+    own = {(row[0], row[1]): row[header.index("对应")] for row in unmatched[1:]}
     assert own[("湛江市", "参保人数（人）")] == "个性"
-    assert own[("广州市", "工作满意度")] is None  # it has a close match
+    assert own[("广州市", "工作满意度")] == "1 close match"  # a close match is a counterpart
     assert ("广州市", "服务对象满意度") not in own
 
 
