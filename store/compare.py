@@ -1,11 +1,13 @@
 """The crosswalk as a result: per concept, every region's targets side by side in a comparable unit with the
 flags a reviewer wants to see; the library of concepts; coverage concept × region; the regions' own (个性)
-indicators. Textual-free frozen dataclasses, read in a few bulk queries so that a screen listing 10,000
-concepts opens at once.
+indicators. Textual-free frozen dataclasses for a screen to show as they are, read in one ordered query;
+the library is remembered per workspace file and only the concepts that decisions touched are worked out
+again, so that a screen listing 10,000 concepts reopens at once.
 
-Flags (each with its explanation): operators pointing opposite ways (≥70% vs ≤75%), units that cannot be
-compared (a percent beside a count), level-2 disagreement, a target far from the others (outside the
-median ± 3·MAD), a qualitative target among numbers, and an outcome (实际完成值) among targets.
+Flags (each with its explanation), worked out over each member's distinct targets: operators pointing
+opposite ways (≥70% vs ≤75%), units that cannot be compared (a percent beside a count), level-2
+disagreement, a target far from the others (outside the median ± 3·MAD, the MAD floored at 2% of the
+median), a qualitative target among numbers, and an outcome (实际完成值) among targets.
 """
 
 from __future__ import annotations
