@@ -227,3 +227,24 @@ def test_the_library_follows_decisions_made_here_and_in_another_process(mapped, 
     assert renamed.name == "服务对象满意度（全市）" and "抚顺市" not in renamed.regions
     insured = next(row for row in after if row.id == concepts["参保率"])
     assert insured.members == 6 and insured.regions.count("抚顺市") == 1
+
+
+def test_the_library_follows_a_document_replaced_by_a_revised_version(mapped, tmp_path: Path) -> None:
+    path, concepts = mapped
+    copy = tmp_path / "revised.db"
+    shutil.copy(path, copy)
+    document = read_path(SEEDS / "000_1dc01b27c551b5e1.txt")
+    revised = replace(document, records=tuple(
+        replace(record, indicators=tuple(
+            replace(indicator, annual_value="≥60%") if indicator.name == "服务对象满意度" else indicator
+            for indicator in record.indicators))
+        for record in document.records))
+    with Workspace(copy) as workspace:
+        before = {row.id: row for row in compare.concept_rows(workspace)}
+        assert workspace.store_document(revised, "revised") == "replaced"
+        after = {row.id: row for row in compare.concept_rows(workspace)}
+        fresh = {item.concept_id: compare.concept_row(item)
+                 for item in compare.comparisons(workspace, provenance=False)}
+    assert after == fresh
+    satisfaction = concepts["服务对象满意度"]
+    assert before[satisfaction].spread == "≥80% – 100%" and after[satisfaction].spread == "≥60% – ≥95%"
