@@ -243,14 +243,14 @@ def write_report(workspace: Workspace, path: Path, *,
     workbook = Workbook(write_only=True)
 
     say("指标库")
-    library = _Sheet(workbook, "指标库", ["编号", "概念", "一级指标", "二级指标", "成员", "覆盖地区", "出现次数",
-                                        "目标范围", "标记"], freeze="C2")
+    library = _Sheet(workbook, "指标库", ["编号", "概念", "一级指标", "二级指标", "成员",
+                                        f"覆盖地区（共{len(regions)}）", "出现次数", "目标范围", "标记"], freeze="C2")
     for item in items:
         sheet = library.sheet
         row = compare.concept_row(item)
         library.add([
             _code(numbers[item.concept_id]), _text(sheet, item.name), _text(sheet, item.level1),
-            _text(sheet, item.level2), row.members, f"{len(row.regions)}/{row.total_regions}", row.occurrences,
+            _text(sheet, item.level2), row.members, len(row.regions), row.occurrences,
             _text(sheet, row.spread), _text(sheet, "；".join(flag.explanation for flag in item.flags)),
         ])
     library.write()
@@ -280,17 +280,16 @@ def write_report(workspace: Workspace, path: Path, *,
     say("覆盖")
     coverage = compare.coverage(workspace, items)
     list_missing = len(regions) <= _MISSING_LISTED
-    covered = _Sheet(workbook, "覆盖", ["编号", "概念", "覆盖地区数", "覆盖率", "覆盖地区与目标", "未覆盖地区"],
-                     freeze="C2", widths={5: 80, 6: 60})
+    header = ["编号", "概念", f"覆盖地区数（共{len(regions)}）", "覆盖地区与目标"]
+    covered = _Sheet(workbook, "覆盖", header + (["未覆盖地区"] if list_missing else []), freeze="C2",
+                     widths={4: 80, 5: 60})
     for coverage_row in coverage.rows:
         sheet = covered.sheet
-        share = coverage_row.covered / len(regions) if regions else 0
         measured = "；".join(f"{region} {targets}" for region, targets in coverage_row.targets.items())
-        missing = len(regions) - coverage_row.covered
-        not_measured = ("、".join(region for region in regions if region not in coverage_row.targets)
-                        if list_missing else f"{missing} regions")
+        not_measured = "、".join(region for region in regions if region not in coverage_row.targets) \
+            if list_missing else None
         covered.add([_code(numbers[coverage_row.concept_id]), _text(sheet, coverage_row.name), coverage_row.covered,
-                     f"{share:.0%}", _text(sheet, measured), _text(sheet, not_measured) if missing else None])
+                     _text(sheet, measured), _text(sheet, not_measured) if not_measured else None])
     covered.write()
 
     say("未匹配")

@@ -41,7 +41,9 @@ def test_the_sheets_an_analyst_hands_on(workbook) -> None:
     assert book.sheetnames == SHEETS
     assert summary.concepts == len(concepts) and summary.regions == 5
     library = rows_of(book["指标库"])
-    assert library[0][:4] == ["编号", "概念", "一级指标", "二级指标"]
+    assert library[0][:6] == ["编号", "概念", "一级指标", "二级指标", "成员", "覆盖地区（共5）"]
+    satisfaction = next(row for row in library[1:] if row[1] == "满意度␛[31m[bold]")
+    assert satisfaction[4:8] == [5, 5, 9, "≥80% – 100%"]  # members, regions covered, occurrences, spread
     assert [row[0] for row in library[1:]] == [f"C{n:04d}" for n in range(1, len(concepts) + 1)]
     assert len(rows_of(book["决定日志"])) == events + 1 == summary.events + 1
 
@@ -93,14 +95,14 @@ def test_coverage_most_covered_first_with_the_regions_targets(workbook) -> None:
     book = workbook[0]
     coverage = rows_of(book["覆盖"])
     header = coverage[0]
-    counts = [row[header.index("覆盖地区数")] for row in coverage[1:]]
+    counts = [row[header.index("覆盖地区数（共5）")] for row in coverage[1:]]
     assert counts == sorted(counts, reverse=True) and counts[0] == 5
     satisfaction = next(row for row in coverage[1:] if row[1] == "满意度␛[31m[bold]")
     measured = satisfaction[header.index("覆盖地区与目标")]
     assert "湛江市 ≥85% / ≥95%" in measured and "广州市 100%" in measured
     assert satisfaction[header.index("未覆盖地区")] is None
     reimbursement = next(row for row in coverage[1:] if "住院" in row[1])
-    assert reimbursement[header.index("覆盖率")] == "40%"
+    assert reimbursement[header.index("覆盖地区数（共5）")] == 2
     assert reimbursement[header.index("未覆盖地区")] == "湛江市、金寨县、韶关市曲江区"
 
 
