@@ -19,6 +19,7 @@ from typing import Any
 import tomli_w
 
 from store.review import Review, now
+from store.targets import comparable, number_text, parse_target
 from store.text import key_name, read_toml
 from store.workspace import Workspace
 
@@ -116,21 +117,31 @@ def to_csv(document: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["relation", "concept_id", "concept", "level1", "level2", "region", "name", "other_region",
-                     "other_name", "sources", "projects", "targets", "by", "at", "score", "justification"])
+                     "other_name", "sources", "projects", "targets", "target_operator", "target_value",
+                     "target_unit", "by", "at", "score", "justification"])
     for concept in document.get("concept", []):
         for member in concept.get("member", []):
             writer.writerow(["member", concept["id"], concept["name"], concept.get("level1", ""),
                              concept.get("level2", ""), member["region"], member["name"], "", "",
                              "; ".join(member.get("sources", [])), "; ".join(member.get("projects", [])),
-                             "; ".join(member.get("targets", [])), member.get("approved_by", ""),
-                             _text_time(member.get("approved_at")) or "", member.get("score", ""),
-                             member.get("justification", "")])
+                             "; ".join(member.get("targets", [])),
+                             *_parsed_targets(member.get("targets", []), member["name"]),
+                             member.get("approved_by", ""), _text_time(member.get("approved_at")) or "",
+                             member.get("score", ""), member.get("justification", "")])
     for relation in ("close", "rejected"):
         for pair in document.get(relation, []):
             writer.writerow([relation, "", "", "", "", pair["a"]["region"], pair["a"]["name"], pair["b"]["region"],
-                             pair["b"]["name"], "", "", "", pair.get("by", ""), _text_time(pair.get("at")) or "",
-                             "", ""])
+                             pair["b"]["name"], "", "", "", "", "", "", pair.get("by", ""),
+                             _text_time(pair.get("at")) or "", "", ""])
     return "\ufeff" + buffer.getvalue()
+
+
+def _parsed_targets(targets: list[str], name: str) -> list[str]:
+    """Operator, number and unit of each target in a comparable unit (percent, 万元, hours or days …), in
+    the order of the targets column; an entry stays empty where a target has no number."""
+    parsed = [comparable(parse_target(target), name) for target in targets]
+    return ["; ".join("" if value is None else part(value) for value in parsed)
+            for part in (lambda v: v.operator, lambda v: number_text(v.value), lambda v: v.unit)]
 
 
 def export(workspace: Workspace, path: Path, fmt: str = "toml") -> dict[str, int]:

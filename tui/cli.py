@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import mapping, suggest
+from store import mapping, report, sssom, suggest
 from store.importer import ImportResult, import_paths
 from store.lexicon import Lexicon, LexiconError
 from store.model import Document
@@ -227,11 +227,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     workspace = _open_workspace(args.db, err, must_exist=True)
     if workspace is None:
         return 2
-    target = Path(args.output or ("mapping.csv" if args.format == "csv" else "mapping.toml"))
+    target = Path(args.output or {"csv": "mapping.csv", "sssom": "mapping.sssom.tsv"}.get(args.format, "mapping.toml"))
     with workspace:
         try:
+            if args.format == "sssom":
+                summary = sssom.export(workspace, target)
+                out.print(Text(f"wrote {target}: {summary.exact} skos:exactMatch, {summary.close} skos:closeMatch, "
+                               f"{summary.negative} negative (predicate_modifier Not) mappings"))
+                return 0
             written = mapping.export(workspace, target, args.format)
-        except mapping.MappingError as exc:
+        except (mapping.MappingError, report.ReportError) as exc:
             _error(err, str(target), str(exc).removeprefix(f"{target}: "))
             return 1
     out.print(Text(f"wrote {target}: {written['concepts']} concepts, {written['members']} members, "
@@ -256,6 +261,29 @@ def cmd_load_mapping(args: argparse.Namespace) -> int:
         out.print(Text(f"{len(report.unplaced)} could not be placed:", style="yellow"))
         for line in report.unplaced:
             out.print(Text(f"  {line}", style="yellow"))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out, err = _consoles()
+    workspace = _open_workspace(args.db, err, must_exist=True)
+    if workspace is None:
+        return 2
+    target = Path(args.output)
+    with workspace, Progress(TextColumn("report"), TextColumn("{task.fields[step]}"), console=err, transient=True,
+                             disable=not err.is_terminal) as progress:
+        task = progress.add_task("report", total=None, step="")
+        try:
+            summary = report.write_report(workspace, target,
+                                          progress=lambda step: progress.update(task, step=step))
+        except report.ReportError as exc:
+            _error(err, str(target), str(exc).removeprefix(f"{target}: "))
+            return 1
+    charts = (f"{summary.charts} charts" if summary.charts == summary.chartable
+              else f"{summary.charts} charts (the most-covered of {summary.chartable} chartable concepts)")
+    out.print(Text(f"wrote {target}: {summary.concepts} concepts over {summary.regions} regions, "
+                   f"{summary.flagged_cells} flagged cells, {charts}, {summary.unmatched} unmatched indicators "
+                   f"({summary.own} with no counterpart anywhere), {summary.events} decisions"))
     return 0
 
 
@@ -309,11 +337,18 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--reviewer", default=None, help="your name in the decision log (default $USER)")
     rev.set_defaults(run=cmd_review)
 
-    exp = commands.add_parser("export", help="write the approved crosswalk (TOML, or CSV for Excel)")
+    exp = commands.add_parser("export", help="write the approved crosswalk (TOML, CSV for Excel, or SSSOM/TSV)")
     exp.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
-    exp.add_argument("-o", "--output", metavar="FILE", help="mapping file (default mapping.toml / mapping.csv)")
-    exp.add_argument("--format", choices=("toml", "csv"), default="toml")
+    exp.add_argument("-o", "--output", metavar="FILE",
+                     help="mapping file (default mapping.toml / mapping.csv / mapping.sssom.tsv)")
+    exp.add_argument("--format", choices=("toml", "csv", "sssom"), default="toml")
     exp.set_defaults(run=cmd_export)
+
+    rep = commands.add_parser("report", help="the library, the regions' targets compared and the coverage as a"
+                                             " workbook (.xlsx)")
+    rep.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    rep.add_argument("-o", "--output", metavar="FILE", required=True, help="the workbook to write (crosswalk.xlsx)")
+    rep.set_defaults(run=cmd_report)
 
     load = commands.add_parser("load-mapping", help="bring a previously exported mapping back")
     load.add_argument("file", metavar="FILE")
