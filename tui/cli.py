@@ -105,7 +105,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
             except tables.TableError as exc:
                 _error(err, str(target), str(exc).removeprefix(f"{target}: "))
                 return 1
-            out.print(Text(visible(f"wrote {target}: {len(documents)} documents, {rows} rows")))
+            records = sum(len(document.records) for document in documents)
+            indicators = sum(document.indicator_count for document in documents)
+            out.print(Text(visible(f"wrote {target}: {rows} rows ({len(documents)} documents, {records} records,"
+                                   f" {indicators} indicators)")))
         else:
             sys.stdout.write(tables.to_csv(documents, bom=False))
     elif fmt == "json":

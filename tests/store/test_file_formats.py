@@ -237,3 +237,20 @@ def test_importing_files_stores_where_each_row_is(tmp_path: Path) -> None:
         assert any(o.where.startswith("sheet 绩效目标表 row ") for o in occurrences)
         document_id = workspace.documents()[1].id
         assert all(w.where.startswith(("sheet", "table")) for w in workspace.warnings(document_id))
+
+
+def test_reading_text_loads_none_of_the_file_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import store.importer, store.tables, tui.cli\n"
+        "from store.readers.files import read_file\n"
+        f"read_file(Path({str(SEEDS['000_1dc01b27c551b5e1'])!r}))\n"
+        "heavy = ('openpyxl', 'xlrd', 'docx', 'pdfplumber', 'pdfminer')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip() == ""
