@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from store.model import Document
+from store.model import Document, ParseWarning
 from store.readers import read_bytes, read_text
 from store.readers.common import ReadError
 from store.readers.records import is_records_header, read_records_table, records_in_text
@@ -40,10 +40,37 @@ def read_documents(data: bytes, name: str) -> list[Document]:
         documents = records_in_text(data, name)
         return documents if documents is not None else [read_bytes(data, name)]
     rows = table_rows(data, kind)
-    header = next((cells for cells in rows.rows if any(cell.strip() for cell in cells)), [])
-    if is_records_header(header):
-        return read_records_table(rows.rows, rows.locations, name)
+    documents = _records_in_rows(rows, name)
+    if documents is not None:
+        return documents
     return [locate(read_text(rows.text(), name), rows.locations)]
+
+
+def _records_in_rows(rows: TableRows, name: str) -> list[Document] | None:
+    """The documents of every sheet that is a records table (None when none is); other sheets are named in a
+    warning, a source spread over two sheets is refused."""
+    documents: list[Document] = []
+    skipped: list[str] = []
+    holder: dict[str, str] = {}
+    for section, cells, locations in rows.parts():
+        header = next((row for row in cells if any(cell.strip() for cell in row)), None)
+        if header is None:
+            continue
+        if not is_records_header(header):
+            skipped.append(section)
+            continue
+        for document in read_records_table(cells, locations, name):
+            if document.source in holder:
+                raise ReadError(f"{holder[document.source]} and {section} both hold rows of {document.source}: "
+                                "keep one document's rows in one sheet")
+            holder[document.source] = section
+            documents.append(document)
+    if not documents:
+        return None
+    if skipped:
+        note = ParseWarning(0, f"not read, no records header: {', '.join(skipped)}")
+        documents[0] = replace(documents[0], warnings=(note, *documents[0].warnings))
+    return documents
 
 
 def read_file(path: Path) -> list[Document]:
@@ -57,6 +84,13 @@ class TableRows:
 
     rows: list[list[str]]
     locations: list[str]
+    sections: list[tuple[str, int]]  # each sheet of a workbook: its name and first row (the whole file otherwise)
+
+    def parts(self) -> Iterator[tuple[str, list[list[str]], list[str]]]:
+        """Each section's name, rows and locations."""
+        for index, (name, start) in enumerate(self.sections):
+            end = self.sections[index + 1][1] if index + 1 < len(self.sections) else len(self.rows)
+            yield name, self.rows[start:end], self.locations[start:end]
 
     def text(self) -> str:
         """The rows as the readers read text: cells joined by tabs, trailing empty cells dropped."""
@@ -110,12 +144,19 @@ def table_rows(data: bytes, kind: str) -> TableRows:
     reader = {"xlsx": _xlsx_rows, "xls": _xls_rows, "docx": _docx_rows, "pdf": _pdf_rows}[kind]
     rows: list[list[str]] = []
     locations: list[str] = []
+    sections: list[tuple[str, int]] = []
     for location, cells in reader(data):
+        if cells is None:  # a new sheet: a blank line keeps it apart from the one before
+            if rows:
+                rows.append([])
+                locations.append(locations[-1])
+            sections.append((location, len(rows)))
+            continue
         rows.append([_one_line(cell) for cell in cells])
         locations.append(location)
     if not any(cell.strip() for cells in rows for cell in cells):
         raise ReadError(f"the {_NAMES[kind]} has no text in it")
-    return TableRows(rows, locations)
+    return TableRows(rows, locations, sections or [(f"the {_NAMES[kind]}", 0)])
 
 
 _NAMES = {"xlsx": "workbook", "xls": "workbook", "docx": "Word document", "pdf": "PDF"}
@@ -191,7 +232,7 @@ def _value_text(value: Any, number_format: str | None = None) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[str, list[str]]]:
+def _xlsx_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
     from openpyxl import load_workbook
 
     try:
@@ -199,14 +240,11 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[str, list[str]]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
         raise ReadError(f"a damaged .xlsx workbook ({type(exc).__name__}: {exc})") from exc
     try:
-        first = True
         for sheet in book.worksheets:
             if sheet.sheet_state != "visible":
                 continue
             sheet.reset_dimensions()  # some writers record a wrong used range
-            if not first:
-                yield f"sheet {sheet.title}", []
-            first = False
+            yield f"sheet {sheet.title}", None
             for number, row in enumerate(sheet.iter_rows(), start=1):
                 yield f"sheet {sheet.title} row {number}", [
                     _value_text(cell.value, getattr(cell, "number_format", None)) for cell in row
@@ -219,20 +257,17 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[str, list[str]]]:
         book.close()
 
 
-def _xls_rows(data: bytes) -> Iterator[tuple[str, list[str]]]:
+def _xls_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
     import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd raises its own errors and struct/index errors for damaged files
         raise ReadError(f"not a readable .xls workbook ({type(exc).__name__}: {exc})") from exc
-    first = True
     for sheet in book.sheets():
         if sheet.visibility != 0:
             continue
-        if not first:
-            yield f"sheet {sheet.name}", []
-        first = False
+        yield f"sheet {sheet.name}", None
         for rowx in range(sheet.nrows):
             cells = []
             for colx, cell in enumerate(sheet.row(rowx)):
@@ -262,7 +297,7 @@ def _xls_format(book: Any, sheet: Any, rowx: int, colx: int) -> str | None:
 # -- Word -----------------------------------------------------------------------------------------
 
 
-def _docx_rows(data: bytes) -> Iterator[tuple[str, list[str]]]:
+def _docx_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
     import docx
     from docx.table import Table
 
@@ -302,7 +337,7 @@ def _docx_table(table: Any) -> Iterator[list[str]]:
 # -- PDF ------------------------------------------------------------------------------------------
 
 
-def _pdf_rows(data: bytes) -> Iterator[tuple[str, list[str]]]:
+def _pdf_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
     """Each page's ruled tables as rows of cells, and its other text as lines, top to bottom."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect

@@ -254,3 +254,15 @@ def test_reading_text_loads_none_of_the_file_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == ""
+
+
+def test_a_password_protected_pdf_says_so() -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt=pdfencrypt.StandardEncryption("secret"))
+    page.drawString(100, 100, "2025")
+    page.save()
+    with pytest.raises(ReadError, match=r"^a password-protected PDF"):
+        read_documents(buffer.getvalue(), "x.pdf")

@@ -266,3 +266,29 @@ def test_a_hand_corrected_table_replaces_the_reading_it_came_from(tmp_path: Path
     assert len(after) == len(before)
     changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
     assert len(changed) == 1 and changed[0][1][7] == "合规医疗费用救助比例≥70%"
+
+
+def test_a_workbook_reads_its_records_sheets_and_names_the_others(tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    target = tmp_path / "records.xlsx"
+    tables.write_table(read_file(SEED_FILES["003_039fe6756c664a99"]), target, "xlsx")
+    book = load_workbook(target)
+    notes = book.create_sheet("说明", 0)
+    notes["A1"] = "改正了第 6 行的金额"
+    book.save(target)
+    [document] = read_file(target)
+    assert contract(document) == contract(read_file(SEED_FILES["003_039fe6756c664a99"])[0])
+    assert document.warnings[0].message == "not read, no records header: sheet 说明"
+    second = book.create_sheet("再一份")
+    for row in load_workbook(target)["records"].iter_rows(values_only=True):
+        second.append(list(row))
+    book.save(target)
+    with pytest.raises(ReadError, match=r"^sheet records and sheet 再一份 both hold rows of 003_039fe6756c664a99\.txt"):
+        read_file(target)
+    empty = Workbook()
+    empty.active["A1"] = None
+    buffer = io.BytesIO()
+    empty.save(buffer)
+    with pytest.raises(ReadError, match="has no text in it"):
+        read_documents(buffer.getvalue(), "empty.xlsx")
