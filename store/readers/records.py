@@ -32,7 +32,7 @@ _KINDS = {"project": "project", "项目": "project", "department": "department",
 # words a level-2 label of the project frameworks is made of ("社会公众或服务对象满意度指标")
 _LEVEL2_WORDS = ("数量", "质量", "时效", "成本", "效益", "满意度", "可持续")
 _DELIMITERS = (",", "\t", ";")
-_HEAD_BYTES = 4096
+_HEAD_BYTES = 2048
 
 
 def _column_name(text: str) -> str:
@@ -61,26 +61,33 @@ def _delimiter(line: str) -> str | None:
     return best
 
 
+def _head(data: bytes) -> str:
+    """The first non-empty line of text bytes, decoded leniently (a header is ASCII in every encoding we read
+    but UTF-16, which has a BOM)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _first_line(data[:_HEAD_BYTES].decode("utf-16", "ignore").lstrip("\ufeff"))
+    head = data[:_HEAD_BYTES].removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.split(b"\n", 1)[0].decode("utf-8", "ignore")
+
+
 def records_header_in_text(data: bytes) -> bool:
     """Whether text bytes start with a records-table header line (a cheap look at the first line only)."""
-    head = data[:_HEAD_BYTES]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", "ignore")
-    else:
-        text = head.decode("utf-8", "ignore")
-    return _delimiter(_first_line(text.lstrip("\ufeff"))) is not None
+    return _delimiter(_head(data)) is not None
 
 
-def _looks_like_json(data: bytes) -> bool:
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{") or (head.startswith(b"[") and head[1:].lstrip(b" \t\r\n").startswith((b"{", b"]")))
+def _looks_like_json(head: str) -> bool:
+    """An object, or a list of objects (or an empty list): what parse --json prints, not text that starts with
+    a bracket ("[054]金寨县…")."""
+    start = head.lstrip()
+    return start.startswith("{") or (start.startswith("[") and start[1:].lstrip().startswith(("{", "]")))
 
 
 def records_in_text(data: bytes, name: str) -> list[Document] | None:
     """The documents of a record JSON or a CSV records table; None when the text is neither (a document for
     the readers)."""
-    is_json = _looks_like_json(data)
-    if not is_json and not records_header_in_text(data):
+    head = _head(data)
+    is_json = _looks_like_json(head)
+    if not is_json and _delimiter(head) is None:
         return None
     try:
         text = decode(data)
