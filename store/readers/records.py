@@ -275,20 +275,22 @@ def read_records_table(rows: list[list[str]], locations: list[str], name: str) -
         if problems:
             continue
         raw = "\t".join(c.strip() for c in cells).rstrip("\t")
+        # rows of another document (the source column) say which table file they are in
+        place = here if builder.source == name else f"{name}, {here}"
         key = (kind, cell("project") or "", cell("unit"), cell("code"), amount)
         if not builder.records or builder.records[-1][0] != key:
             record = Record(kind=kind, name=cell("project") or "", unit=cell("unit"), code=cell("code"),
-                            amount_wan=amount, line=line, location=here)
+                            amount_wan=amount, line=line, location=place)
             builder.records.append((key, record, []))
         if indicator_name is None:
             continue
         builder.records[-1][2].append(Indicator(
             level1=level1, level2=level2, name=indicator_name, period_value=cell("period_value"),
             annual_value=cell("annual_value"), actual_value=cell("actual_value"), line=line, raw=raw,
-            level1_raw=cell("level1"), level2_raw=cell("level2"), location=here,
+            level1_raw=cell("level1"), level2_raw=cell("level2"), location=place,
         ))
         if note:
-            builder.warnings.append(ParseWarning(line, f"{indicator_name}: {note}", here))
+            builder.warnings.append(ParseWarning(line, f"{indicator_name}: {note}", place))
     problems.raise_first()
     documents = [builder.build(TABLE_LAYOUT) for builder in builders.values()]
     if not any(document.records for document in documents):

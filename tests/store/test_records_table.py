@@ -84,7 +84,8 @@ def test_each_seed_alone_round_trips_through_csv_and_xlsx(stem: str, tmp_path: P
         assert (back.source, back.layout) == (document.source, "table")
         assert (back.region, back.department, back.year) == (document.region, document.department, document.year)
         assert contract(back) == contract(document)
-        where = "sheet records row " if fmt == "xlsx" else "row "
+        # the rows keep their original document's name; where they are says which table file holds them
+        where = f"{stem}.{fmt}, " + ("sheet records row " if fmt == "xlsx" else "row ")
         assert all(i.location.startswith(where) for r in back.records for i in r.indicators)
 
 
@@ -240,7 +241,8 @@ def test_a_record_without_indicators_survives_the_table() -> None:
     record = Record("department", "抚顺市医疗保障局", None, None, 12.5, ())
     document = Document("x.txt", "approval-book", "抚顺市", "抚顺市医疗保障局", 2024, (record,))
     [back] = read_documents(tables.to_csv([document]).encode(), "x.csv")
-    assert back.records == (Record("department", "抚顺市医疗保障局", None, None, 12.5, (), line=2, location="row 2"),)
+    assert back.records == (
+        Record("department", "抚顺市医疗保障局", None, None, 12.5, (), line=2, location="x.csv, row 2"),)
 
 
 def test_a_hand_corrected_table_replaces_the_reading_it_came_from(tmp_path: Path) -> None:
