@@ -35,6 +35,8 @@ def read_documents(data: bytes, name: str) -> list[Document]:
     records (the record JSON, a records table as CSV or spreadsheet); ReadError says why it cannot be read."""
     if not data:
         raise ReadError("empty file")
+    if name.startswith("~$") and len(data) <= 512:
+        raise ReadError("an Office lock file (its document is open in Excel, Word or WPS), not a document")
     kind = container_of(data)
     if kind == "text":
         documents = records_in_text(data, name)
@@ -145,15 +147,20 @@ def table_rows(data: bytes, kind: str) -> TableRows:
     rows: list[list[str]] = []
     locations: list[str] = []
     sections: list[tuple[str, int]] = []
-    for location, cells in reader(data):
-        if cells is None:  # a new sheet: a blank line keeps it apart from the one before
-            if rows:
-                rows.append([])
-                locations.append(locations[-1])
-            sections.append((location, len(rows)))
-            continue
-        rows.append([_one_line(cell) for cell in cells])
-        locations.append(location)
+    try:
+        for location, cells in reader(data):
+            if cells is None:  # a new sheet: a blank line keeps it apart from the one before
+                if rows:
+                    rows.append([])
+                    locations.append(locations[-1])
+                sections.append((location, len(rows)))
+                continue
+            rows.append([_one_line(cell) for cell in cells])
+            locations.append(location)
+    except ReadError:
+        raise
+    except Exception as exc:  # the libraries raise many kinds for a damaged file
+        raise ReadError(f"a damaged {_NAMES[kind]} ({type(exc).__name__}: {exc})") from exc
     if not any(cell.strip() for cells in rows for cell in cells):
         raise ReadError(f"the {_NAMES[kind]} has no text in it")
     return TableRows(rows, locations, sections or [(f"the {_NAMES[kind]}", 0)])

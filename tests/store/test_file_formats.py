@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, comparable, seed_paths
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store.model import Document
 from store.readers import ReadError
@@ -140,6 +142,12 @@ def test_a_file_that_cannot_be_read_says_why(data: bytes, problem: str) -> None:
         read_documents(data, "x")
 
 
+def test_an_office_lock_file_is_named_as_such() -> None:
+    lock = bytes([6]) + b"reader" + b"\x00" * 48 + "reader".encode("utf-16-le") + b"\x00" * 100
+    with pytest.raises(ReadError, match=r"^an Office lock file"):
+        read_documents(lock, "~$广州.xlsx")
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "docx", "pdf"])
 def test_a_truncated_file_is_a_clear_error(kind: str) -> None:
     data = (FORMATS / f"003_039fe6756c664a99.{kind}").read_bytes()
@@ -266,3 +274,19 @@ def test_a_password_protected_pdf_says_so() -> None:
     page.save()
     with pytest.raises(ReadError, match=r"^a password-protected PDF"):
         read_documents(buffer.getvalue(), "x.pdf")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["xlsx", "xls", "docx", "scan.pdf"]),
+       flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=6))
+def test_a_damaged_file_reads_or_says_why(kind: str, flips: list[tuple[float, int]]) -> None:
+    name = "scan.pdf" if kind == "scan.pdf" else f"003_039fe6756c664a99.{kind}"
+    data = bytearray((FORMATS / name).read_bytes())
+    for position, value in flips:
+        data[int(position * (len(data) - 1))] = value
+    try:
+        documents = read_documents(bytes(data), name)
+    except ReadError as exc:
+        assert str(exc)
+        return
+    assert all(d.as_json() for d in documents)
