@@ -106,16 +106,12 @@ class TableRows:
 
 
 def container_of(data: bytes) -> str:
-    """What the bytes are: "xlsx", "docx", "xls", "pdf", or "text" for anything else; ReadError for an
-    office file this version does not read (old .doc, .xlsb, OpenDocument, password-protected)."""
+    """What the bytes are: "xlsx", "docx", "xls" (any OLE2 compound file), "pdf", or "text" for anything else;
+    ReadError for a zip this version does not read (.xlsb, OpenDocument, another archive)."""
     if data.startswith(_ZIP):
         return _zip_kind(data)
     if data.startswith(_OLE2):
-        if _ENCRYPTED_STREAM in data:
-            raise ReadError("a password-protected Office file: save it without a password first")
-        if _WORD_STREAM in data:
-            raise ReadError("an old Word .doc file: save it as .docx (Word or WPS: 另存为 .docx) and import that")
-        return "xls"
+        return "xls"  # or another compound file: reading it as a workbook says which
     if b"%PDF-" in data[:1024]:
         return "pdf"
     return "text"
@@ -256,10 +252,6 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
                 yield f"sheet {sheet.title} row {number}", [
                     _value_text(cell.value, getattr(cell, "number_format", None)) for cell in row
                 ]
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise ReadError(f"a damaged .xlsx workbook ({type(exc).__name__}: {exc})") from exc
     finally:
         book.close()
 
@@ -270,6 +262,11 @@ def _xls_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd raises its own errors and struct/index errors for damaged files
+        if _ENCRYPTED_STREAM in data:
+            raise ReadError("a password-protected Office file: save it without a password first") from exc
+        if _WORD_STREAM in data:
+            raise ReadError("an old Word .doc file: save it as .docx (Word or WPS: 另存为 .docx) and import that"
+                            ) from exc
         raise ReadError(f"not a readable .xls workbook ({type(exc).__name__}: {exc})") from exc
     for sheet in book.sheets():
         if sheet.visibility != 0:
