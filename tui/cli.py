@@ -98,6 +98,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
             _error(err, str(path), str(exc))
             failed = True
     if fmt in tables.FORMATS:
+        if not documents:
+            return 1
         if args.output:
             target = Path(args.output)
             try:
