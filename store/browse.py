@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from store.model import where_in_file
 from store.workspace import Workspace
 
 
@@ -57,6 +58,11 @@ class Occurrence:
     period_value: str | None
     annual_value: str | None
     raw: str | None
+    location: str | None = None  # in a spreadsheet, Word or PDF file: "sheet 表1 row 12" instead of a line
+
+    @property
+    def where(self) -> str:
+        return where_in_file(self.line, self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +150,7 @@ def indicators(workspace: Workspace, record_id: int) -> list[IndicatorRow]:
 
 def occurrences(workspace: Workspace, ri_id: int, limit: int = 50) -> list[Occurrence]:
     rows = workspace.connection.execute(
-        "SELECT d.name, r.name, i.line, i.period_value, i.annual_value, i.raw FROM indicators i"
+        "SELECT d.name, r.name, i.line, i.period_value, i.annual_value, i.raw, i.location FROM indicators i"
         " JOIN records r ON r.id = i.record_id JOIN documents d ON d.id = r.document_id"
         " WHERE i.regional_indicator_id = ? ORDER BY d.name, r.ordinal, i.ordinal LIMIT ?",
         (ri_id, limit),

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from store.model import Document, ParseWarning
-from store.readers import ReadError, read_bytes
+from store.readers import ReadError
+from store.readers.files import read_documents
 from store.workspace import PreparedDocument, Workspace, prepare
 
 _BATCH_INDICATORS = 50_000
@@ -32,6 +33,7 @@ class ImportResult:
     indicators: int = 0
     warnings: tuple[ParseWarning, ...] = ()
     error: str | None = None
+    source: str | None = None  # the document's name when a file holds several (record JSON, records table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,9 @@ class Parsed:
 
 
 def _summary(path: str, outcome: str, document: Document) -> ImportResult:
+    source = document.source if document.source != Path(path).name else None
     return ImportResult(path, outcome, document.layout, document.region, document.department, document.year,
-                        len(document.records), document.indicator_count, document.warnings)
+                        len(document.records), document.indicator_count, document.warnings, source=source)
 
 
 def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
@@ -67,16 +70,16 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
     return files, errors
 
 
-def _read(path: str) -> tuple[str, str, Parsed | None, str | None]:
-    """Read, parse and prepare one file for storing; runs in a worker process."""
+def _read(path: str) -> tuple[str, str, list[Parsed] | None, str | None]:
+    """Read, parse and prepare the documents of one file for storing; runs in a worker process."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return path, "", None, exc.strerror or str(exc)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        document = read_bytes(data, Path(path).name)
-        return path, digest, Parsed(prepare(document), _summary(path, "parsed", document)), None
+        documents = read_documents(data, Path(path).name)
+        return path, digest, [Parsed(prepare(d), _summary(path, "parsed", d)) for d in documents], None
     except ReadError as exc:
         return path, digest, None, str(exc)
     except Exception as exc:  # a reader bug must not stop the other files
@@ -90,7 +93,7 @@ def _hash(path: Path) -> str | None:
         return None
 
 
-def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, Parsed | None, str | None]]:
+def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, list[Parsed] | None, str | None]]:
     """Parse files in order, in ``workers`` processes when there are enough files to be worth it."""
     names = [str(f) for f in files]
     if workers <= 1 or len(files) < 8:
@@ -98,7 +101,7 @@ def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, Pa
         return
     window = workers * 48  # enough parsed documents to keep every worker busy while the writer commits
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        in_flight: deque[Future[tuple[str, str, Parsed | None, str | None]]] = deque()
+        in_flight: deque[Future[tuple[str, str, list[Parsed] | None, str | None]]] = deque()
         for name in names:
             in_flight.append(pool.submit(_read, name))
             if len(in_flight) >= window:
@@ -149,17 +152,21 @@ def import_paths(
         pending.clear()
         pending_indicators = 0
 
-    for path, digest, parsed, error in parsed_files(todo, workers):
+    for path, digest, documents, error in parsed_files(todo, workers):
         if cancelled and cancelled():
             break
         done += 1
-        if parsed is None:
+        if documents is None:
             result = ImportResult(path, "failed", error=error)
             results.append(result)
         else:
-            pending.append((path, digest, parsed))
-            pending_indicators += parsed.prepared.indicator_count
-            result = parsed.summary
+            for parsed in documents:
+                # several documents of one file each get their own identity
+                own = digest if len(documents) == 1 else hashlib.sha256(
+                    f"{digest}\0{parsed.prepared.source}".encode()).hexdigest()
+                pending.append((path, own, parsed))
+                pending_indicators += parsed.prepared.indicator_count
+                result = parsed.summary
             if pending_indicators >= _BATCH_INDICATORS:
                 flush()
         if progress:

@@ -11,6 +11,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def where_in_file(line: int | None, location: str | None) -> str:
+    """Where something is in its file, as a reader finds it: a location in a spreadsheet, Word or PDF file,
+    else the line of a text file."""
+    return location or f"line {line}"
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A target value read into operator / number / unit, or kept as qualitative text."""
@@ -40,6 +46,11 @@ class Indicator:
     level1_raw: str | None = None
     level2_raw: str | None = None
     actual_value: str | None = None  # 实际完成值: the outcome a self-evaluation table (自评表) reports
+    location: str | None = None  # where in a spreadsheet, Word or PDF file ("sheet 表1 row 12"); text has lines
+
+    @property
+    def where(self) -> str:
+        return where_in_file(self.line, self.location)
 
     @property
     def period_target(self) -> Target | None:
@@ -68,7 +79,7 @@ class Indicator:
             "level2_raw": self.level2_raw,
             "period_target": self.period_target.as_json() if self.period_target else None,
             "annual_target": self.annual_target.as_json() if self.annual_target else None,
-        }
+        } | ({"location": self.location} if self.location is not None else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,11 @@ class Record:
     indicators: tuple[Indicator, ...] = ()
     goal: str | None = None
     line: int = 0
+    location: str | None = None
+
+    @property
+    def where(self) -> str:
+        return where_in_file(self.line, self.location)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,7 +110,7 @@ class Record:
             "indicators": [indicator.as_json() for indicator in self.indicators],
             "goal": self.goal,
             "line": self.line,
-        }
+        } | ({"location": self.location} if self.location is not None else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +119,17 @@ class ParseWarning:
 
     line: int
     message: str
+    location: str | None = None
+
+    @property
+    def where(self) -> str:
+        return where_in_file(self.line, self.location)
 
     def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "message": self.message}
+        data: dict[str, Any] = {"line": self.line, "message": self.message}
+        if self.location is not None:
+            data["location"] = self.location
+        return data
 
 
 @dataclass(frozen=True, slots=True)

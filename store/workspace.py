@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store.model import Document
+from store.model import Document, where_in_file
 from store.text import key_name
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -146,7 +146,14 @@ CREATE TABLE meta (
 _SCHEMA_V3 = """
 ALTER TABLE indicators ADD COLUMN actual_value TEXT;
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+# Version 6: where a row is in a spreadsheet, Word or PDF file ("sheet 表1 row 12"), beside the line number
+# that text files have.
+_SCHEMA_V6 = """
+ALTER TABLE records ADD COLUMN location TEXT;
+ALTER TABLE indicators ADD COLUMN location TEXT;
+ALTER TABLE warnings ADD COLUMN location TEXT;
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 6: _SCHEMA_V6}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
@@ -176,6 +183,11 @@ class DocumentSummary:
 class StoredWarning:
     line: int | None
     message: str
+    location: str | None = None
+
+    @property
+    def where(self) -> str:
+        return where_in_file(self.line, self.location)
 
 
 def region_key(document: Document) -> str:
@@ -194,7 +206,7 @@ class PreparedDocument:
     year: int | None
     records: list[tuple]
     indicators: list[tuple]
-    warnings: list[tuple[int, str]]
+    warnings: list[tuple[int, str, str | None]]
     indicator_count: int
 
 
@@ -207,17 +219,17 @@ def prepare(document: Document) -> PreparedDocument:
     indicators = []
     for record_ordinal, record in enumerate(document.records):
         records.append((record.kind, record.name, record.unit, record.code, record.amount_wan, record.goal,
-                        record.line))
+                        record.line, record.location))
         for position, indicator in enumerate(record.indicators):
             indicators.append((
                 record_ordinal, key_name(indicator.name), indicator.level1, indicator.level2, indicator.name,
                 position, indicator.period_value, indicator.annual_value, indicator.line,
-                indicator.raw[:_RAW_LIMIT], indicator.actual_value,
+                indicator.raw[:_RAW_LIMIT], indicator.actual_value, indicator.location,
             ))
     return PreparedDocument(
         source=document.source, layout=document.layout, region=region_key(document),
         department=document.department, year=document.year, records=records, indicators=indicators,
-        warnings=[(w.line, w.message) for w in document.warnings], indicator_count=len(indicators),
+        warnings=[(w.line, w.message, w.location) for w in document.warnings], indicator_count=len(indicators),
     )
 
 
@@ -271,7 +283,7 @@ class Workspace:
         if version < SCHEMA_VERSION:
             with self.transaction():
                 for step in range(version + 1, SCHEMA_VERSION + 1):
-                    for statement in _MIGRATIONS[step].split(";"):
+                    for statement in _MIGRATIONS.get(step, "").split(";"):
                         if statement.strip():
                             self.connection.execute(statement)
                 self.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -325,8 +337,8 @@ class Workspace:
         ).lastrowid
         first_record = (connection.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
         connection.executemany(
-            "INSERT INTO records (id, document_id, ordinal, kind, name, unit, code, amount_wan, goal, line)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO records (id, document_id, ordinal, kind, name, unit, code, amount_wan, goal, line, location)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(first_record + ordinal, document_id, ordinal, *fields)
              for ordinal, fields in enumerate(prepared.records)],
         )
@@ -351,12 +363,12 @@ class Workspace:
         )
         connection.executemany(
             "INSERT INTO indicators (record_id, regional_indicator_id, level1, level2, name, ordinal,"
-            " period_value, annual_value, line, raw, actual_value) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " period_value, annual_value, line, raw, actual_value, location) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             indicator_rows,
         )
         connection.executemany(
-            "INSERT INTO warnings (document_id, line, message) VALUES (?,?,?)",
-            [(document_id, line, message) for line, message in prepared.warnings],
+            "INSERT INTO warnings (document_id, line, message, location) VALUES (?,?,?,?)",
+            [(document_id, *warning) for warning in prepared.warnings],
         )
         if outcome == "replaced":
             self._prune_regional_indicators()
@@ -395,7 +407,7 @@ class Workspace:
 
     def warnings(self, document_id: int) -> list[StoredWarning]:
         rows = self.connection.execute(
-            "SELECT line, message FROM warnings WHERE document_id = ? ORDER BY line, id", (document_id,)
+            "SELECT line, message, location FROM warnings WHERE document_id = ? ORDER BY line, id", (document_id,)
         ).fetchall()
         return [StoredWarning(*row) for row in rows]
 

@@ -483,14 +483,15 @@ class MainScreen(Screen):
         occurrences = browse.occurrences(self.workspace, row.regional_indicator_id, limit=6)
         if occurrences:  # where it comes from: the first place in full, the others by project and line
             first = occurrences[0]
-            text.append(f"\n{first.document} line {first.line} · ", style="dim")
+            text.append("\n")
+            text.append_text(literal(f"{first.document} {first.where} · ", "dim"))
             text.append_text(literal(first.project))
             text.append("\n  ")
             text.append_text(literal(_clip(first.raw or "", 120), "dim"))
             if len(occurrences) > 1:
                 more = len(occurrences) - 3
                 text.append("\nalso in ", style="dim")
-                text.append_text(literal(", ".join(f"{o.project} (line {o.line})" for o in occurrences[1:3])))
+                text.append_text(literal(", ".join(f"{o.project} ({o.where})" for o in occurrences[1:3])))
                 if more > 0:
                     text.append(f" and {more}{'+' if len(occurrences) == 6 else ''} more", style="dim")
         candidate = self.current_candidate()

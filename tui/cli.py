@@ -13,11 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import mapping, report, sssom, suggest
+from store import mapping, report, sssom, suggest, tables
 from store.importer import ImportResult, import_paths
 from store.lexicon import Lexicon, LexiconError
 from store.model import Document
-from store.readers import ReadError, read_path
+from store.readers import ReadError
+from store.readers.files import read_file
 from store.workspace import Workspace, WorkspaceError
 from tui.literal import literal, visible
 
@@ -42,12 +43,14 @@ def _visible_document(document: Document) -> Document:
 
     records = tuple(
         replace(record, name=visible(record.name), unit=visible(record.unit) if record.unit else None,
+                location=visible(record.location) or None,
                 indicators=tuple(replace(i, name=visible(i.name), period_value=visible(i.period_value) or None,
                                          annual_value=visible(i.annual_value) or None) for i in record.indicators))
         for record in document.records
     )
     return replace(document, records=records,
-                   warnings=tuple(replace(w, message=visible(w.message)) for w in document.warnings))
+                   warnings=tuple(replace(w, message=visible(w.message), location=visible(w.location) or None)
+                                  for w in document.warnings))
 
 
 def _document_text(document: Document) -> Text:
@@ -64,7 +67,7 @@ def _document_text(document: Document) -> Text:
         text.append(record.name, style="bold")
         text.append(f"  ({record.unit or '-'}, {amount}")
         text.append(f", {record.code}" if record.code else "")
-        text.append(f", line {record.line})\n")
+        text.append(f", {record.where})\n")
         for indicator in record.indicators:
             text.append(f"  {indicator.level1 or '?'} › {indicator.level2 or '?'} › ", style="dim")
             text.append(indicator.name)
@@ -72,24 +75,47 @@ def _document_text(document: Document) -> Text:
     if document.warnings:
         text.append(f"\n{len(document.warnings)} warnings\n", style="yellow")
         for warning in document.warnings:
-            text.append(f"  line {warning.line}: {warning.message}\n", style="yellow")
+            text.append(f"  {warning.where}: {warning.message}\n", style="yellow")
     return text
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
     out, err = _consoles()
+    fmt = "json" if args.json else args.format
+    if fmt == "xlsx" and not args.output:
+        _error(err, "parse", "--format xlsx writes a workbook: name it with -o FILE.xlsx")
+        return 2
+    if args.output and fmt not in tables.FORMATS:
+        _error(err, "parse", "-o writes a table: add --format csv or --format xlsx")
+        return 2
     documents: list[Document] = []
     failed = False
     for name in args.files:
         path = Path(name)
         try:
-            documents.append(read_path(path))
+            documents.extend(read_file(path))
         except ReadError as exc:
             _error(err, str(path), str(exc))
             failed = True
-    if args.json:
+    if fmt in tables.FORMATS:
+        if not documents:
+            return 1
+        if args.output:
+            target = Path(args.output)
+            try:
+                rows = tables.write_table(documents, target, fmt, inputs=[Path(f) for f in args.files])
+            except tables.TableError as exc:
+                _error(err, str(target), str(exc).removeprefix(f"{target}: "))
+                return 1
+            records = sum(len(document.records) for document in documents)
+            indicators = sum(document.indicator_count for document in documents)
+            out.print(Text(visible(f"wrote {target}: {rows} rows ({len(documents)} documents, {records} records,"
+                                   f" {indicators} indicators)")))
+        else:
+            sys.stdout.write(tables.to_csv(documents, bom=False))
+    elif fmt == "json":
         payload = [d.as_json() for d in documents]
-        data = payload[0] if len(args.files) == 1 and payload else payload
+        data = payload[0] if len(payload) == 1 and len(args.files) == 1 else payload
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
         for document in documents:
@@ -101,8 +127,10 @@ def _result_line(result: ImportResult) -> Text:
     name = Path(result.path).name
     if result.outcome == "failed":
         return Text.assemble((f"✗ {name}", "red"), f"  {result.error}")
+    if result.source:
+        name = f"{name} › {result.source}"
     line = Text()
-    line.append(f"{'·' if result.outcome == 'unchanged' else '✓'} {name}",
+    line.append(visible(f"{'·' if result.outcome == 'unchanged' else '✓'} {name}"),
                 style="dim" if result.outcome == "unchanged" else "green")
     if result.outcome == "unchanged":
         line.append("  unchanged (already imported)", style="dim")
@@ -144,7 +172,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         out.print(_result_line(result))
         if not args.quiet:
             for warning in result.warnings:
-                out.print(Text(f"    line {warning.line}: {warning.message}", style="yellow"))
+                out.print(Text(visible(f"    {warning.where}: {warning.message}"), style="yellow"))
     imported = sum(1 for r in results if r.outcome in ("added", "replaced"))
     unchanged = sum(1 for r in results if r.outcome == "unchanged")
     indicators = sum(r.indicators for r in results if r.outcome in ("added", "replaced"))
@@ -315,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser("parse", help="print the normalized records of documents (no workspace)")
     parse.add_argument("files", nargs="+", metavar="FILE")
     parse.add_argument("--json", action="store_true", help="print the record JSON (a list for several files)")
+    parse.add_argument("--format", choices=("text", "json", *tables.FORMATS), default="text",
+                       help="text (default), json, or a table of one indicator per row: csv or xlsx")
+    parse.add_argument("-o", "--output", metavar="OUT",
+                       help="write the table to OUT (an existing file only if it is a records table);"
+                            " CSV without -o goes to standard output")
     parse.set_defaults(run=cmd_parse)
 
     imp = commands.add_parser("import", help="parse documents (files or folders) and store them in a workspace")

@@ -1,4 +1,5 @@
-"""Layout "markdown": pipe tables converted from a spreadsheet, one project per 项目编码 row.
+"""Layout "markdown": pipe tables converted from a spreadsheet, one project per 项目编码 row (also the
+spreadsheet itself, its rows read as tab-separated cells).
 
 Amounts are often in 元. The conversion loses empty cells, so continuation rows are shifted left (a
 project's last row can start at column 0), and a project's indicators can be flattened into one very
@@ -36,18 +37,31 @@ _CODE = re.compile(r"^\d{8,}$")
 
 def _cells(line: str) -> list[Cell]:
     body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
+    if not body.startswith("|"):
+        return [Cell(i, text) for i, part in enumerate(line.split("\t")) if (text := clean_cell(part))]
+    body = body[1:]
     if body.endswith("|"):
         body = body[:-1]
     return [Cell(i, text) for i, part in enumerate(body.split("|")) if (text := clean_cell(part))]
 
 
+def _is_row(line: str) -> bool:
+    stripped = line.strip()
+    return (stripped.startswith("|") and not _SEPARATOR.match(stripped)) or "\t" in line
+
+
 def detect(text: str) -> bool:
     pipe_rows = [line for line in text.split("\n") if line.lstrip().startswith("|")]
-    return len(pipe_rows) >= 3 and any("三级指标" in row for row in pipe_rows) and any(
+    if len(pipe_rows) >= 3 and any("三级指标" in row for row in pipe_rows) and any(
         _SEPARATOR.match(row.strip()) for row in pipe_rows
-    )
+    ):
+        return True
+    # a spreadsheet of such rows: a 项目编码 header cell, a 三级指标 header cell, a row with a project code
+    if "项目编码" not in text or "三级指标" not in text:
+        return False
+    tab_rows = [[squash(cell) for cell in line.split("\t")] for line in text.split("\n") if "\t" in line]
+    return (any("项目编码" in cells for cells in tab_rows) and any("三级指标" in cells for cells in tab_rows)
+            and any(_CODE.match(cells[0]) for cells in tab_rows if cells))
 
 
 def _column(header: list[Cell], *words: str) -> int | None:
@@ -71,8 +85,7 @@ def read(text: str, source: str) -> Document:
     departments: list[str] = []
     builder: RecordBuilder | None = None
     for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped.startswith("|") or _SEPARATOR.match(stripped):
+        if not _is_row(line):
             continue
         cells = _cells(line)
         if not cells:
