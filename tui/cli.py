@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import mapping, report, sssom, suggest, tables
+from store import mapping, suggest, tables
 from store.importer import ImportResult, import_paths
 from store.lexicon import Lexicon, LexiconError
 from store.model import Document
@@ -256,6 +256,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if workspace is None:
         return 2
     target = Path(args.output or {"csv": "mapping.csv", "sssom": "mapping.sssom.tsv"}.get(args.format, "mapping.toml"))
+    from store import report, sssom  # openpyxl is loaded only by the commands that write workbooks
+
     with workspace:
         try:
             if args.format == "sssom":
@@ -298,6 +300,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if workspace is None:
         return 2
     target = Path(args.output)
+    from store import report
+
     with workspace, Progress(TextColumn("report"), TextColumn("{task.fields[step]}"), console=err, transient=True,
                              disable=not err.is_terminal) as progress:
         task = progress.add_task("report", total=None, step="")
