@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from store.errors import FileError, ReadError
+from store.errors import FileError, ReadError, WorkspaceError
 from store.files import display_name, identity, kind_of, read_regular
 from store.model import Document, ParseWarning
 from store.readers import read_bytes
@@ -63,6 +63,16 @@ class ImportInterrupted(KeyboardInterrupt):
 
     def __init__(self, results: list[ImportResult], remaining: int) -> None:
         super().__init__(f"interrupted with {remaining} files not imported")
+        self.results = results
+        self.remaining = remaining
+
+
+class ImportStopped(WorkspaceError):
+    """The workspace refused a write during an import (full disk, read-only, replaced): ``results`` are the
+    files finished and committed before it, ``remaining`` how many files were not imported."""
+
+    def __init__(self, cause: WorkspaceError, results: list[ImportResult], remaining: int) -> None:
+        super().__init__(cause.path, cause.reason)
         self.results = results
         self.remaining = remaining
 
@@ -251,6 +261,9 @@ def import_paths(
     except KeyboardInterrupt:
         finished = {r.path for r in results} & {str(f) for f in files}
         raise ImportInterrupted(_in_order(files, results), total - len(finished)) from None
+    except WorkspaceError as exc:
+        finished = {r.path for r in results} & {str(f) for f in files}
+        raise ImportStopped(exc, _in_order(files, results), total - len(finished)) from exc
     return _in_order(files, results)
 
 
