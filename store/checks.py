@@ -41,16 +41,18 @@ def _value_like(cell: str) -> bool:
 def _name_cell(cell: str) -> str | None:
     """The cell as an indicator name, or None when it cannot be one (a label, a value, a header, a template)."""
     name = clean_name(cell)
-    if len(_CJK.findall(name)) < 2 or canonical(name) is not None or _value_like(name):
+    compact = squash(nfkc(name))
+    if len(_CJK.findall(name)) < 2 or canonical(name) is not None or _VALUE_START.match(compact) or (
+            compact.endswith("%")):
         return None
     if any(word in name for word in _HEADER_WORDS) or any(word in name for word in _NOT_APPLICABLE):
         return None
     return name
 
 
-def _row(line: str) -> tuple[bool, str | None, bool] | None:
-    """(has a level label, the first name-like cell, has a value-like cell) of a table row; None for other
-    lines."""
+def _row(line: str) -> tuple[bool, str | None, bool, bool] | None:
+    """(has a level label, the first name-like cell, has a value-like cell, is a 本指标不适用 placeholder) of a
+    table row; None for other lines."""
     separator = _separator(line)
     if separator is None:
         return None
@@ -58,9 +60,12 @@ def _row(line: str) -> tuple[bool, str | None, bool] | None:
     if len(cells) < 2:
         return None
     labelled = any(len(cell) <= 12 and canonical(cell) is not None for cell in cells)
-    names = [name for cell in cells if (name := _name_cell(cell)) is not None]
-    valued = any(_value_like(cell) for cell in cells)
-    return labelled, names[0] if names else None, valued
+    placeholder = any(word in cell for cell in cells for word in _NOT_APPLICABLE)
+    for index, cell in enumerate(cells):
+        name = _name_cell(cell)
+        if name is not None:  # a value follows its name ("及时" and "有效缓解" read like names on their own)
+            return labelled, name, any(_value_like(after) for after in cells[index + 1:]), placeholder
+    return labelled, None, False, placeholder
 
 
 def _attached_lines(document: Document) -> set[int]:
@@ -98,11 +103,13 @@ def unattached_rows(text: str, document: Document) -> list[ParseWarning]:
             if line.strip():
                 close_run()
             continue
-        labelled, name, valued = row
+        labelled, name, valued, placeholder = row
         if name is not None and valued and (labelled or run):
             run.append((number, name))
+        elif run and placeholder:
+            run.append((number, "本指标不适用"))  # a reader keeps these rows too
         elif labelled and name is None:
-            continue  # a placeholder row (a level label without an indicator) inside the run
+            continue  # a level label without an indicator inside the run
         else:
             close_run()
     close_run()

@@ -35,6 +35,15 @@ _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _touches_concepts(change: dict[str, Any], concepts: frozenset[int]) -> bool:
+    """Whether a row change renames, removes or creates one of ``concepts`` or moves a member in or out of it."""
+    if change["table"] == "concepts":
+        return change["key"][0] in concepts
+    if change["table"] == "concept_members":
+        return any(row is not None and row["concept_id"] in concepts for row in (change["before"], change["after"]))
+    return False
+
+
 def _indicators_in(changes: list[dict[str, Any]]) -> tuple[int, ...]:
     """The regional indicators whose concept membership or pair decisions the row changes affect."""
     ids: dict[int, None] = {}
@@ -116,24 +125,29 @@ class Review:
         decisions are checked only against what other processes change after it."""
         self.seen_event = max(self.seen_event, self.last_event_id() if event_id is None else event_id)
 
-    def _refuse_if_changed_meanwhile(self, rows: set[tuple[str, tuple]]) -> None:
-        """DecisionError when another process changed any of ``rows`` (table, key) after the reviewer last saw
-        the workspace and the row is not back as it was: the decision was made on a screen that no longer shows
-        the truth."""
+    def _refuse_if_changed_meanwhile(self, rows: set[tuple[str, tuple]], concepts: frozenset[int] = frozenset()
+                                     ) -> None:
+        """DecisionError when another process changed the workspace under the decision after the reviewer last
+        saw it: one of ``rows`` (table, key) that is not back as it was, or any member or the name of one of
+        ``concepts`` (merged, grown, renamed). The decision was made on a screen that no longer shows the truth."""
         seen_as: dict[tuple[str, tuple], Any] = {}  # a row as the reviewer saw it (or last changed it)
         last: dict[tuple[str, tuple], tuple[str, str]] = {}
         for event_id, reviewer, summary, payload in self.connection.execute(
             "SELECT id, reviewer, summary, changes FROM events WHERE id > ? ORDER BY id", (self.seen_event,)
         ).fetchall():
+            foreign = event_id not in self._own_events
             for change in json.loads(payload):
                 row = (change["table"], tuple(change["key"]))
+                if foreign and concepts and _touches_concepts(change, concepts):
+                    self.saw()
+                    raise DecisionError(f"not done: {reviewer} changed this concept meanwhile ({summary})")
                 if row not in rows:
                     continue
                 seen_as.setdefault(row, change["before"])
-                if event_id in self._own_events:
-                    seen_as[row] = change["after"]
-                else:
+                if foreign:
                     last[row] = (reviewer, summary)
+                else:
+                    seen_as[row] = change["after"]
         for row, (reviewer, summary) in last.items():
             if self._row(row[0], row[1]) != seen_as[row]:
                 self.saw()  # the refusal is how the reviewer learns of it: a second try decides on the new state
@@ -337,7 +351,8 @@ class Review:
         with self.workspace.transaction():
             first, second = self.indicator(a), self.indicator(b)
             low, high = sorted((a, b))
-            self._refuse_if_changed_meanwhile({("pair_decisions", (low, high))})
+            self._refuse_if_changed_meanwhile({("pair_decisions", (low, high)), ("concept_members", (a,)),
+                                               ("concept_members", (b,))})
             concept_a = self.concept_id_of(a)
             if concept_a is not None and concept_a == self.concept_id_of(b):
                 raise DecisionError(f"{first.name} and {second.name} are in one concept; detach one first")
@@ -369,7 +384,7 @@ class Review:
         if not name:
             raise DecisionError("a concept needs a name")
         with self.workspace.transaction():
-            self._refuse_if_changed_meanwhile({("concepts", (concept_id,))})
+            self._refuse_if_changed_meanwhile(set(), frozenset({concept_id}))
             row = self._row("concepts", (concept_id,))
             if row is None:
                 raise DecisionError(f"no concept {concept_id}")

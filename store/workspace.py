@@ -510,7 +510,7 @@ class Workspace:
     def documents(self) -> list[DocumentSummary]:
         rows = self.connection.execute(
             "SELECT id, name, layout, region, department, year, record_count, indicator_count,"
-            " warning_count, imported_at FROM documents ORDER BY name"
+            " warning_count, imported_at FROM documents ORDER BY name, region, department, year"
         ).fetchall()
         return [DocumentSummary(*row) for row in rows]
 

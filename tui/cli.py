@@ -178,11 +178,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress.stop()
             _print_results(out, err, stopped.results, args.quiet)
             stored = sum(1 for r in stopped.results if r.outcome in ("added", "replaced"))
-            if isinstance(stopped, ImportStopped):
-                _error(err, args.db, stopped.reason)
-            _error(err, args.db, f"{'interrupted' if isinstance(stopped, ImportInterrupted) else 'stopped'}: "
-                                 f"{stored} documents stored (committed, listed above), {stopped.remaining} files "
-                                 "not imported; the same command again continues where this one stopped")
+            cause = "interrupted" if isinstance(stopped, ImportInterrupted) else stopped.reason
+            _error(err, args.db, f"{cause}; {stored} documents were stored before (committed, listed above), "
+                                 f"{stopped.remaining} files not imported: the same command again continues")
             return 130 if isinstance(stopped, ImportInterrupted) else 2
         counts = workspace.counts()
     _print_results(out, err, results, args.quiet)
