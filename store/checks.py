@@ -20,6 +20,8 @@ _NOT_APPLICABLE = ("不适用", "无此项")
 _VALUE_START = re.compile(r"^(?:[≥≤<>=＞＜＝≧≦]|>=|<=|\d|[约不大小低高少多]于|不低|不少|不超|达到|至少)")
 _VALUE_WORDS = re.compile(r"(提高|提升|缓解|明显|显著|有效|及时|健全|规范|合格|达标|增强|减轻|改善|到位|满意)")
 _SHOWN_NAME = 24
+# a row that can start a run names a level: the core of some level label (产出, 数量, 满意度 …) is in it
+_LABEL_HINT = re.compile("产出|数量|质量|时效|成本|效益|满意|可持续|履职|预算执行|管理效率|社会效应|项目完成|效果")
 
 
 def _separator(line: str) -> str | None:
@@ -98,6 +100,8 @@ def unattached_rows(text: str, document: Document) -> list[ParseWarning]:
         if number in attached:
             close_run()
             continue
+        if not run and not _LABEL_HINT.search(line):
+            continue  # most lines outside the tables: no cell work for them
         row = _row(line)
         if row is None:
             if line.strip():
@@ -131,19 +135,25 @@ def duplicates(document: Document) -> list[ParseWarning]:
     record: a page printed twice or a row pasted twice, which would count twice."""
     warnings: list[ParseWarning] = []
     first_record: dict[tuple, Record] = {}
+    same_heading = Counter((r.kind, r.name, r.unit, r.code, r.amount_wan, len(r.indicators))
+                           for r in document.records)
     for record in document.records:
-        key = _record_key(record)
-        earlier = first_record.get(key)
-        if earlier is not None and record.indicators:
-            warnings.append(ParseWarning(record.line, f"{record.name}: the same project with the same indicators "
-                                                      f"as on line {earlier.line} (listed twice?)"))
-            continue
-        first_record.setdefault(key, record)
-        seen: dict[tuple, Indicator] = {}
-        for indicator in record.indicators:
-            if any(word in indicator.name for word in _NOT_APPLICABLE):
+        if same_heading[(record.kind, record.name, record.unit, record.code, record.amount_wan,
+                         len(record.indicators))] > 1:
+            key = _record_key(record)
+            earlier = first_record.get(key)
+            if earlier is not None and record.indicators:
+                warnings.append(ParseWarning(record.line, f"{record.name}: the same project with the same "
+                                                          f"indicators as on line {earlier.line} (listed twice?)"))
                 continue
-            indicator_key = _indicator_key(indicator)
+            first_record.setdefault(key, record)
+        keys = [_indicator_key(indicator) for indicator in record.indicators]
+        if len(set(keys)) == len(keys):
+            continue  # the common case: every row once
+        seen: dict[tuple, Indicator] = {}
+        for indicator, indicator_key in zip(record.indicators, keys, strict=True):
+            if "不适用" in indicator.name or "无此项" in indicator.name:
+                continue
             before = seen.get(indicator_key)
             if before is not None:
                 where = f"line {before.line}" if before.line != indicator.line else "the same line"

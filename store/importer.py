@@ -234,7 +234,13 @@ def import_paths(
 
     try:
         todo: list[Path] = []
+        # files stored before are recognised by their bytes without parsing them again; into an empty
+        # workspace every file is parsed (duplicates among them are found when they are stored)
+        known = workspace.connection.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
         for file in files:
+            if not known:
+                todo.append(file)
+                continue
             digest = _hash(file)
             stored = workspace.document_with_hash(digest) if digest is not None else None
             if stored is None:

@@ -325,8 +325,8 @@ def load(workspace: Workspace, path: Path, reviewer: str | None = None) -> LoadR
             if isinstance(concept.get("id"), str):
                 ids_seen[concept["id"]] = ids_seen.get(concept["id"], 0) + 1
                 if ids_seen[concept["id"]] == 2:
-                    report.unplaced.append(f"concept id {concept['id']} appears more than once in the file: each "
-                                           "is loaded as its own concept")
+                    report.unplaced.append(f"concept id {concept['id']} appears more than once in the file (ids "
+                                           "are not merged: a member is placed once, where it is first listed)")
             placed = []
             for member in concept.get("member", []):
                 ri_id = find(member["region"], member["name"])

@@ -227,7 +227,7 @@ def _suggestion_table(items: list[dict], top: int) -> Table:
         for rank, candidate in enumerate(item["candidates"][:top], start=1):
             table.add_row(label if rank == 1 else Text(""), str(rank),
                           literal(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
-                          Text(candidate["explanation"]))
+                          literal(candidate["explanation"]))
         table.add_section()
     return table
 
