@@ -266,7 +266,8 @@ class MainScreen(Screen):
         if last != self.seen_event:
             self.seen_event = last
             self.refresh_after_decision("updated from the workspace")
-            self.review.saw(last)
+            if self.app.screen is self:  # the reviewer sees it now (not under the queue, which does not redraw)
+                self.review.saw(last)
 
     # -- where the reviewer left off ---------------------------------------------------------------
 

@@ -353,8 +353,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     app.run()
     code = app.return_code or 0
     if code:
-        _error(err, None, f"the review app stopped on an error (exit status {code}); every decision it showed as "
-                          f"done is stored in {args.db}")
+        _error(err, None, f"the review app stopped on an error (exit status {code}); the decisions it showed as "
+                          "done were committed before it stopped")
     return code
 
 
