@@ -425,7 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # import reports what it committed itself; every other command writes in one go
+        _error(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), None,
+               "interrupted: nothing this command was writing was stored")
         return 130
     except BrokenPipeError:  # the output was piped into a command that stopped reading (head): not an error
         with contextlib.suppress(OSError):

@@ -216,6 +216,7 @@ def test_a_pair_decided_meanwhile_by_a_colleague_is_refused(db: Path, apps) -> N
     bob.queue()  # both screens show the same first pair, undecided
     rejected = decide(alice, "x")
     before = _last_id(db)
+    time.sleep(2.5)  # bob's app polls the workspace meanwhile, but his queue still shows the pair undecided
     since = bob.mark()
     bob.press("c")
     bob.wait_for("changed this meanwhile", since)
