@@ -242,12 +242,12 @@ def import_paths(
                 todo.append(file)
                 continue
             digest = _hash(file)
-            stored = workspace.document_with_hash(digest) if digest is not None else None
+            name = display_name(file.name)
+            stored = workspace.document_with_hash(digest, name) if digest is not None else None
             if stored is None:
                 todo.append(file)
                 continue
             done += 1
-            name = display_name(file.name)
             report(ImportResult(str(file), "unchanged") if stored == name
                    else ImportResult(str(file), "duplicate", same_as=stored))
         for path, digest, parsed, error in parsed_files(todo, worker_count(workers, len(todo))):

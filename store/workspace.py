@@ -286,6 +286,8 @@ class Workspace:
             self.read_only = not os.access(self.path, os.W_OK)
             self.connection.execute("PRAGMA busy_timeout = 15000")
             version = self._recognise()
+            if version == 0 and self.read_only:
+                raise WorkspaceError(self.path, "workspace is read-only: a new workspace cannot be made in it")
             if version != SCHEMA_VERSION and self.read_only:
                 raise WorkspaceError(self.path, "workspace is read-only and made by an older zhibiao (schema "
                                                 f"{version}): open it once with write access to upgrade it")
@@ -337,6 +339,7 @@ class Workspace:
     def _migrate(self) -> None:
         """Bring the schema up to date in one transaction (foreign keys are still off: a table rebuilt by a step
         must not cascade); a process that migrated meanwhile is noticed under the write lock."""
+        self.connection.execute("PRAGMA foreign_keys = OFF")
         with self.transaction():
             version = self.connection.execute("PRAGMA user_version").fetchone()[0]
             for step in range(version + 1, SCHEMA_VERSION + 1):
@@ -399,10 +402,12 @@ class Workspace:
 
     # -- documents ---------------------------------------------------------------------------------
 
-    def document_with_hash(self, content_hash: str) -> str | None:
-        """The name of a stored document with exactly these bytes (a duplicate, or the same file again)."""
-        row = self.connection.execute("SELECT name FROM documents WHERE content_hash = ? ORDER BY id LIMIT 1",
-                                      (content_hash,)).fetchone()
+    def document_with_hash(self, content_hash: str, name: str | None = None) -> str | None:
+        """The name of a stored document with exactly these bytes (``name`` itself when it is one of them: the
+        same file again; another name: a duplicate)."""
+        row = self.connection.execute(
+            "SELECT name FROM documents WHERE content_hash = ? ORDER BY name IS ? DESC, id LIMIT 1",
+            (content_hash, name)).fetchone()
         return row[0] if row else None
 
     def store_document(self, document: Document, content_hash: str, path: str | None = None) -> Stored:
