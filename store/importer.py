@@ -1,22 +1,34 @@
-"""Import documents into a workspace: read files (in worker processes when there are many), store
-each parsed document, report per-file outcomes. A file that fails is reported; the others still import."""
+"""Import documents into a workspace: read files (in worker processes when there are many), store each parsed
+document by its identity, report per-file outcomes. A file that fails is reported; the others still import.
+
+Files are only ever opened when they are regular files that are not the workspace (or its journal files):
+reading the workspace as a document would drop this process's locks on it. Worker processes ignore Ctrl+C
+(the importer stops them) and end themselves when the importing process dies.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import stat
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from store.errors import FileError, ReadError, WorkspaceError
+from store.files import display_name, identity, kind_of, read_regular
 from store.model import Document, ParseWarning
-from store.readers import ReadError
 from store.readers.files import read_documents
 from store.workspace import PreparedDocument, Workspace, prepare
 
 _BATCH_INDICATORS = 50_000
+_DEFAULT_WORKERS = 4
+_PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +36,7 @@ class ImportResult:
     """What happened to one file (a summary: the records themselves are in the workspace)."""
 
     path: str
-    outcome: str  # added | replaced | unchanged | failed (and "parsed" while in progress)
+    outcome: str  # added | replaced | unchanged | duplicate | failed (and "parsed" while in progress)
     layout: str | None = None
     region: str | None = None
     department: str | None = None
@@ -34,6 +46,36 @@ class ImportResult:
     warnings: tuple[ParseWarning, ...] = ()
     error: str | None = None
     source: str | None = None  # the document's name when a file holds several (record JSON, records table)
+    same_as: str | None = None  # a duplicate: the stored document with the same bytes
+
+    @property
+    def name(self) -> str:
+        """The file name as text (bytes that are not UTF-8 shown as \\xNN)."""
+        return display_name(Path(self.path).name)
+
+    @property
+    def shown_path(self) -> str:
+        return display_name(self.path)
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """Ctrl+C during an import: ``results`` are the files finished and committed before it, ``remaining`` how
+    many files were not imported."""
+
+    def __init__(self, results: list[ImportResult], remaining: int) -> None:
+        super().__init__(f"interrupted with {remaining} files not imported")
+        self.results = results
+        self.remaining = remaining
+
+
+class ImportStopped(WorkspaceError):
+    """The workspace refused a write during an import (full disk, read-only, replaced): ``results`` are the
+    files finished and committed before it, ``remaining`` how many files were not imported."""
+
+    def __init__(self, cause: WorkspaceError, results: list[ImportResult], remaining: int) -> None:
+        super().__init__(cause.path, cause.reason)
+        self.results = results
+        self.remaining = remaining
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,47 +92,88 @@ def _summary(path: str, outcome: str, document: Document) -> ImportResult:
                         len(document.records), document.indicator_count, document.warnings, source=source)
 
 
-def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
-    """Files named or found in folders (sorted, hidden files skipped), and errors for missing paths."""
+def collect(paths: list[Path], workspace: Workspace | None = None) -> tuple[list[Path], list[ImportResult]]:
+    """Files named or found in folders (sorted, hidden files skipped), and errors for paths that are missing or
+    not files. The workspace and its journal files are skipped in folders and refused when named; nothing is
+    opened here (only stat)."""
+    own = {guard.identity for guard in workspace.guarded_files()} if workspace is not None else set()
     files: list[Path] = []
     errors: list[ImportResult] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            status = os.stat(path)
+        except OSError as exc:
+            reason = "no such file or folder" if isinstance(exc, FileNotFoundError | NotADirectoryError) else (
+                f"cannot be read ({exc.strerror or exc})")
+            errors.append(ImportResult(str(path), "failed", error=reason))
+            continue
+        if stat.S_ISDIR(status.st_mode):
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if not any(part.startswith(".") for part in p.relative_to(path).parts) and _document_file(p, own)
             )
             if not found:
-                errors.append(ImportResult(str(path), "failed", error="folder has no files"))
+                errors.append(ImportResult(str(path), "failed", error="folder has no documents"))
             files.extend(found)
-        elif path.exists():
-            files.append(path)
+        elif identity(status) in own:
+            errors.append(ImportResult(str(path), "failed", error="is the workspace itself, not a document"))
+        elif not stat.S_ISREG(status.st_mode):
+            errors.append(ImportResult(str(path), "failed", error=f"is {kind_of(status.st_mode)}, not a file"))
         else:
-            errors.append(ImportResult(str(path), "failed", error="no such file or folder"))
+            files.append(path)
     return files, errors
+
+
+def _document_file(path: Path, own: set[tuple[int, int]]) -> bool:
+    """A regular file found in a folder that is not the workspace or one of its journal files."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and identity(status) not in own
 
 
 def _read(path: str) -> tuple[str, str, list[Parsed] | None, str | None]:
     """Read, parse and prepare the documents of one file for storing; runs in a worker process."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return path, "", None, exc.strerror or str(exc)
+        data = read_regular(path)
+    except FileError as exc:
+        return path, "", None, exc.reason
     digest = hashlib.sha256(data).hexdigest()
     try:
-        documents = read_documents(data, Path(path).name)
+        documents = read_documents(data, display_name(Path(path).name))
         return path, digest, [Parsed(prepare(d), _summary(path, "parsed", d)) for d in documents], None
     except ReadError as exc:
-        return path, digest, None, str(exc)
+        return path, digest, None, exc.reason
     except Exception as exc:  # a reader bug must not stop the other files
         return path, digest, None, f"could not be read ({type(exc).__name__}: {exc})"
 
 
 def _hash(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except FileError:
         return None
+
+
+def _worker_start(parent: int) -> None:
+    """In each parser process: leave Ctrl+C to the importing process (which stops the pool), and end when the
+    importing process is gone (killed), instead of waiting forever as an orphan."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="zhibiao-parent-watch", daemon=True).start()
+
+
+def worker_count(requested: int | None, files: int) -> int:
+    """Parser processes: as asked (default up to 4), but never more than the files or the cores."""
+    cores = os.cpu_count() or 1
+    wanted = requested if requested is not None else min(cores, _DEFAULT_WORKERS)
+    return max(1, min(wanted, files, cores))
 
 
 def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, list[Parsed] | None, str | None]]:
@@ -100,7 +183,8 @@ def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, li
         yield from map(_read, names)
         return
     window = workers * 48  # enough parsed documents to keep every worker busy while the writer commits
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
         in_flight: deque[Future[tuple[str, str, list[Parsed] | None, str | None]]] = deque()
         for name in names:
             in_flight.append(pool.submit(_read, name))
@@ -108,6 +192,8 @@ def parsed_files(files: list[Path], workers: int) -> Iterator[tuple[str, str, li
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # stopped early (Ctrl+C, an error): queued files are dropped
 
 
 def import_paths(
@@ -118,60 +204,86 @@ def import_paths(
     workers: int | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[ImportResult]:
-    """Import files and folders; unchanged files are recognised by hash and not parsed again.
-
-    Documents are committed in batches, each document whole: a failure while storing rolls back the
-    batch it was in and leaves everything committed before untouched.
+    """Import files and folders; files already stored (the same bytes) are recognised by hash and not parsed
+    again. Documents are committed in batches, each document whole: a failure while storing rolls back the batch
+    it was in and leaves everything committed before untouched. Ctrl+C raises :class:`ImportInterrupted` with
+    what was committed.
     """
-    files, results = collect(paths)
+    workspace.check_writable()
+    files, results = collect(paths, workspace)
     total = len(files)
-    todo: list[Path] = []
     done = 0
-    for file in files:
-        stored = workspace.stored_hash(file.name)
-        if stored is not None and stored == _hash(file):
-            result = ImportResult(str(file), "unchanged")
-            results.append(result)
-            done += 1
-            if progress:
-                progress(done, total, result)
-        else:
-            todo.append(file)
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     pending: list[tuple[str, str, Parsed]] = []
     pending_indicators = 0
+
+    def report(result: ImportResult) -> None:
+        results.append(result)
+        if progress:
+            progress(done, total, result)
 
     def flush() -> None:
         nonlocal pending_indicators
         if not pending:
             return
         with workspace.transaction():
-            outcomes = [workspace.store_prepared(parsed.prepared, digest, path) for path, digest, parsed in pending]
-        for (_path, _digest, parsed), outcome in zip(pending, outcomes, strict=True):
-            results.append(replace(parsed.summary, outcome=outcome))
+            outcomes = [workspace.store_prepared(parsed.prepared, digest, _stored_path(path))
+                        for path, digest, parsed in pending]
+        for (_path, _digest, parsed), stored in zip(pending, outcomes, strict=True):
+            finished = replace(parsed.summary, outcome=stored.outcome, same_as=stored.same_as)
+            results.append(finished)
         pending.clear()
         pending_indicators = 0
 
-    for path, digest, documents, error in parsed_files(todo, workers):
-        if cancelled and cancelled():
-            break
-        done += 1
-        if documents is None:
-            result = ImportResult(path, "failed", error=error)
-            results.append(result)
-        else:
+    try:
+        todo: list[Path] = []
+        # files stored before are recognised by their bytes without parsing them again; into an empty
+        # workspace every file is parsed (duplicates among them are found when they are stored)
+        known = workspace.connection.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+        for file in files:
+            if not known:
+                todo.append(file)
+                continue
+            digest = _hash(file)
+            name = display_name(file.name)
+            stored = workspace.document_with_hash(digest, name) if digest is not None else None
+            if stored is None:
+                todo.append(file)
+                continue
+            done += 1
+            report(ImportResult(str(file), "unchanged") if stored == name
+                   else ImportResult(str(file), "duplicate", same_as=stored))
+        for path, digest, documents, error in parsed_files(todo, worker_count(workers, len(todo))):
+            if cancelled and cancelled():
+                break
+            done += 1
+            if documents is None:
+                report(ImportResult(path, "failed", error=error))
+                continue
             for parsed in documents:
-                # several documents of one file each get their own identity
+                # several documents of one file (record JSON, a records table) each get their own identity
                 own = digest if len(documents) == 1 else hashlib.sha256(
                     f"{digest}\0{parsed.prepared.source}".encode()).hexdigest()
                 pending.append((path, own, parsed))
                 pending_indicators += parsed.prepared.indicator_count
-                result = parsed.summary
+                if progress:
+                    progress(done, total, parsed.summary)
             if pending_indicators >= _BATCH_INDICATORS:
                 flush()
-        if progress:
-            progress(done, total, result)
-    flush()
+        flush()
+    except KeyboardInterrupt:
+        finished = {r.path for r in results} & {str(f) for f in files}
+        raise ImportInterrupted(_in_order(files, results), total - len(finished)) from None
+    except WorkspaceError as exc:
+        finished = {r.path for r in results} & {str(f) for f in files}
+        raise ImportStopped(exc, _in_order(files, results), total - len(finished)) from exc
+    return _in_order(files, results)
+
+
+def _stored_path(path: str) -> str:
+    """Where a document came from, absolute (an output must never overwrite it), as text."""
+    return display_name(os.path.abspath(path))
+
+
+def _in_order(files: list[Path], results: list[ImportResult]) -> list[ImportResult]:
     order = {str(f): i for i, f in enumerate(files)}
-    results.sort(key=lambda r: order.get(r.path, -1))
-    return results
+    return sorted(results, key=lambda r: order.get(r.path, -1))

@@ -10,11 +10,10 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from store.errors import LexiconError
 from store.text import read_toml
 
-
-class LexiconError(ValueError):
-    """A lexicon file that cannot be read."""
+__all__ = ["Lexicon", "LexiconError"]
 
 
 @dataclass

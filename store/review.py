@@ -2,7 +2,11 @@
 and undo — each an event in an append-only log, committed (synchronous=FULL) before the call returns.
 
 Every event records the rows it changed (before and after), so undo is exact: it appends an event that
-puts the before-rows back, and refuses when a later decision has changed those rows since.
+puts the before-rows back, and refuses when a later decision has changed those rows since. Undo takes the
+reviewer's own last decision, never a colleague's.
+
+Several reviewers share a workspace: a decision whose rows another process changed since the reviewer last
+saw the workspace (:meth:`Review.saw`) is refused with a message saying who changed what, never overwritten.
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from store.errors import DecisionError
 from store.lexicon import Lexicon
 from store.matching import Decisions, normalize, without_unit
 from store.workspace import Workspace
+
+__all__ = ["Concept", "DecisionError", "Event", "IndicatorRef", "Member", "Outcome", "Review", "default_reviewer",
+           "now"]
 
 _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # table: (key columns, all columns)
@@ -27,6 +35,15 @@ _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _touches_concepts(change: dict[str, Any], concepts: frozenset[int]) -> bool:
+    """Whether a row change renames, removes or creates one of ``concepts`` or moves a member in or out of it."""
+    if change["table"] == "concepts":
+        return change["key"][0] in concepts
+    if change["table"] == "concept_members":
+        return any(row is not None and row["concept_id"] in concepts for row in (change["before"], change["after"]))
+    return False
+
+
 def _indicators_in(changes: list[dict[str, Any]]) -> tuple[int, ...]:
     """The regional indicators whose concept membership or pair decisions the row changes affect."""
     ids: dict[int, None] = {}
@@ -34,10 +51,6 @@ def _indicators_in(changes: list[dict[str, Any]]) -> tuple[int, ...]:
         if change["table"] in ("concept_members", "pair_decisions"):
             ids.update(dict.fromkeys(change["key"]))
     return tuple(ids)
-
-
-class DecisionError(ValueError):
-    """A decision that cannot be made (same indicator twice, nothing to undo, a conflicting state)."""
 
 
 def default_reviewer() -> str:
@@ -104,6 +117,41 @@ class Review:
         self.workspace = workspace
         self.connection = workspace.connection
         self.reviewer = reviewer or default_reviewer()
+        self.seen_event = self.last_event_id()  # the newest event the reviewer's screen reflects
+        self._own_events: set[int] = set()
+
+    def saw(self, event_id: int | None = None) -> None:
+        """The reviewer's screen now shows the workspace as of ``event_id`` (default: the newest event): later
+        decisions are checked only against what other processes change after it."""
+        self.seen_event = max(self.seen_event, self.last_event_id() if event_id is None else event_id)
+
+    def _refuse_if_changed_meanwhile(self, rows: set[tuple[str, tuple]], concepts: frozenset[int] = frozenset()
+                                     ) -> None:
+        """DecisionError when another process changed the workspace under the decision after the reviewer last
+        saw it: one of ``rows`` (table, key) that is not back as it was, or any member or the name of one of
+        ``concepts`` (merged, grown, renamed). The decision was made on a screen that no longer shows the truth."""
+        seen_as: dict[tuple[str, tuple], Any] = {}  # a row as the reviewer saw it (or last changed it)
+        last: dict[tuple[str, tuple], tuple[str, str]] = {}
+        for event_id, reviewer, summary, payload in self.connection.execute(
+            "SELECT id, reviewer, summary, changes FROM events WHERE id > ? ORDER BY id", (self.seen_event,)
+        ).fetchall():
+            foreign = event_id not in self._own_events
+            for change in json.loads(payload):
+                row = (change["table"], tuple(change["key"]))
+                if foreign and concepts and _touches_concepts(change, concepts):
+                    self.saw()
+                    raise DecisionError(f"not done: {reviewer} changed this concept meanwhile ({summary})")
+                if row not in rows:
+                    continue
+                seen_as.setdefault(row, change["before"])
+                if foreign:
+                    last[row] = (reviewer, summary)
+                else:
+                    seen_as[row] = change["after"]
+        for row, (reviewer, summary) in last.items():
+            if self._row(row[0], row[1]) != seen_as[row]:
+                self.saw()  # the refusal is how the reviewer learns of it: a second try decides on the new state
+                raise DecisionError(f"not done: {reviewer} changed this meanwhile ({summary})")
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -218,6 +266,8 @@ class Review:
         ).lastrowid
         self.connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('decisions', ?)",
                                 (str(event_id),))
+        self._own_events.add(event_id)
+        self.seen_event = max(self.seen_event, event_id)  # the screen is redrawn from the workspace after it
         return Event(event_id, at, self.reviewer, kind, summary, undoes)
 
     def row_change(self, table: str, key: tuple, after: dict[str, Any] | None) -> dict[str, Any]:
@@ -234,9 +284,12 @@ class Review:
         with self.workspace.transaction():
             first, second = self.indicator(a), self.indicator(b)
             concept_a, concept_b = self.concept_id_of(a), self.concept_id_of(b)
+            low, high = sorted((a, b))
+            self._refuse_if_changed_meanwhile({
+                ("pair_decisions", (low, high)), ("concept_members", (a,)), ("concept_members", (b,)),
+                *(("concepts", (concept,)) for concept in (concept_a, concept_b) if concept is not None)})
             at = now()
             changes: list[dict[str, Any]] = []
-            low, high = sorted((a, b))
             if self._row("pair_decisions", (low, high)) is not None:
                 changes.append(self.row_change("pair_decisions", (low, high), None))
 
@@ -297,10 +350,12 @@ class Review:
             raise DecisionError("an indicator cannot be paired with itself")
         with self.workspace.transaction():
             first, second = self.indicator(a), self.indicator(b)
+            low, high = sorted((a, b))
+            self._refuse_if_changed_meanwhile({("pair_decisions", (low, high)), ("concept_members", (a,)),
+                                               ("concept_members", (b,))})
             concept_a = self.concept_id_of(a)
             if concept_a is not None and concept_a == self.concept_id_of(b):
                 raise DecisionError(f"{first.name} and {second.name} are in one concept; detach one first")
-            low, high = sorted((a, b))
             row = {"a": low, "b": high, "kind": kind, "decided_by": self.reviewer, "decided_at": now()}
             word = "close match" if kind == "close" else "rejected"
             event = self.commit_changes(kind if kind == "close" else "reject", f"{word}: {first.name} ~ {second.name}",
@@ -311,6 +366,7 @@ class Review:
         """Mark (or unmark) an indicator as needing a second look; changes nothing else."""
         with self.workspace.transaction():
             ri = self.indicator(ri_id)
+            self._refuse_if_changed_meanwhile({("flags", (ri_id,))})
             flagged = self._row("flags", (ri_id,)) is not None
             target = (not flagged) if on is None else on
             if target == flagged:
@@ -328,6 +384,7 @@ class Review:
         if not name:
             raise DecisionError("a concept needs a name")
         with self.workspace.transaction():
+            self._refuse_if_changed_meanwhile(set(), frozenset({concept_id}))
             row = self._row("concepts", (concept_id,))
             if row is None:
                 raise DecisionError(f"no concept {concept_id}")
@@ -341,6 +398,7 @@ class Review:
         """Take an indicator out of its concept (a concept left empty goes too)."""
         with self.workspace.transaction():
             ri = self.indicator(ri_id)
+            self._refuse_if_changed_meanwhile({("concept_members", (ri_id,))})
             concept_id = self.concept_id_of(ri_id)
             if concept_id is None:
                 raise DecisionError(f"{ri.name} is not in a concept")
@@ -355,24 +413,35 @@ class Review:
         return Outcome(event, event.summary)
 
     def undo(self) -> Outcome:
-        """Undo the latest decision not undone yet, by appending its inverse."""
+        """Undo this reviewer's latest decision not undone yet (never a colleague's), by appending its inverse;
+        refused when a later decision changed its rows since."""
         with self.workspace.transaction():
             row = self.connection.execute(
-                "SELECT id, kind, summary, changes FROM events WHERE kind != 'undo' AND id NOT IN"
-                " (SELECT undoes FROM events WHERE undoes IS NOT NULL) ORDER BY id DESC LIMIT 1"
+                "SELECT id, kind, summary, changes FROM events WHERE kind != 'undo' AND reviewer = ? AND id NOT IN"
+                " (SELECT undoes FROM events WHERE undoes IS NOT NULL) ORDER BY id DESC LIMIT 1", (self.reviewer,)
             ).fetchone()
             if row is None:
-                raise DecisionError("nothing to undo")
+                raise DecisionError(f"nothing of yours ({self.reviewer}) to undo")
             event_id, _kind, summary, payload = row
             changes = json.loads(payload)
             for change in changes:
                 current = self._row(change["table"], tuple(change["key"]))
                 if current != change["after"]:
-                    raise DecisionError(f"cannot undo “{summary}”: a later decision changed it")
+                    later = self._changed_by(change["table"], change["key"], event_id)
+                    raise DecisionError(f"cannot undo “{summary}”: {later} changed it since")
             inverse = [{"table": c["table"], "key": c["key"], "before": c["after"], "after": c["before"]}
                        for c in reversed(changes)]
             event = self.commit_changes("undo", f"undid: {summary}", inverse, undoes=event_id)
         return Outcome(event, event.summary, touched=_indicators_in(changes))
+
+    def _changed_by(self, table: str, key: list, after: int) -> str:
+        """Who last changed a row after event ``after`` ("a later decision" when the log does not say)."""
+        for reviewer, summary, payload in self.connection.execute(
+            "SELECT reviewer, summary, changes FROM events WHERE id > ? ORDER BY id DESC", (after,)
+        ):
+            if any(change["table"] == table and change["key"] == key for change in json.loads(payload)):
+                return f"{'you' if reviewer == self.reviewer else reviewer} ({summary})"
+        return "a later decision"
 
     def _name(self, concept_id: int) -> str:
         row = self.connection.execute("SELECT name FROM concepts WHERE id = ?", (concept_id,)).fetchone()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from store.errors import DecodeError
 
 _WS = re.compile(r"\s+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
@@ -17,32 +19,205 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：“”（）])\s+|\
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class DecodeError(ValueError):
-    """The bytes are not text in any encoding we read."""
+_LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029\x85]")
+_MAX_DAMAGE = 64  # more replaced bytes than this: the wrong encoding, or not text at all
+_SHOWN_DAMAGE = 5  # damaged places named one by one in the warnings; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """Bytes that are not valid in the document's encoding, replaced by U+FFFD when decoding."""
+
+    offset: int  # in bytes, from the start of the file
+    size: int
+    line: int  # in the decoded text, counted as the readers count lines
+    at_end: bool  # the file stops inside a multi-byte character
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A document's text (line ends normalised to \\n), the encoding it was read in, and what was replaced."""
+
+    text: str
+    encoding: str
+    damage: tuple[Damage, ...] = ()
+
+    def warnings(self) -> list[tuple[int, str]]:
+        """(line, message) for each damaged place, the first few by byte offset, the rest counted."""
+        found = []
+        for damage in self.damage[:_SHOWN_DAMAGE]:
+            if damage.at_end:
+                found.append((damage.line, f"the file ends inside a multi-byte character at byte {damage.offset} "
+                                           f"(cut off?); the last {damage.size} byte(s) replaced by \ufffd"))
+            else:
+                found.append((damage.line, f"{damage.size} byte(s) not valid {self.encoding} at byte {damage.offset}"
+                                           " replaced by \ufffd"))
+        if len(self.damage) > _SHOWN_DAMAGE:
+            rest = self.damage[_SHOWN_DAMAGE:]
+            found.append((rest[0].line, f"{len(rest)} more invalid byte sequences replaced by \ufffd (bytes "
+                                        f"{rest[0].offset} to {rest[-1].offset})"))
+        return found
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 written without a byte order mark: NUL bytes (the high half of ASCII characters) on one side of
+    every pair."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    firsts, seconds = sample[0::2], sample[1::2]
+    even, odd = firsts.count(0), seconds.count(0)
+    if odd >= 2 and odd >= 9 * even:
+        codec, lows = "utf-16-le", [low for low, high in zip(firsts, seconds, strict=True) if high == 0]
+    elif even >= 2 and even >= 9 * odd:
+        codec, lows = "utf-16-be", [low for high, low in zip(firsts, seconds, strict=True) if high == 0]
+    else:
+        return None
+    # the characters with a zero high byte are the ASCII ones: tabs, line ends, digits, punctuation
+    texty = sum(1 for low in lows if low in (9, 10, 13) or 32 <= low < 127)
+    return codec if texty >= 0.95 * len(lows) else None
+
+
+def _decode_counting(data: bytes, encoding: str) -> tuple[str, list[tuple[int, int, int]]] | None:
+    """Decode with U+FFFD for invalid bytes: the text and (byte offset, size, text index) of each replacement;
+    None past _MAX_DAMAGE replacements."""
+    try:
+        return data.decode(encoding), []
+    except UnicodeDecodeError:
+        pass
+    pieces: list[str] = []
+    damage: list[tuple[int, int, int]] = []
+    position = 0
+    length = 0
+    while True:
+        try:
+            piece = data[position:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            good = data[position: position + exc.start].decode(encoding)
+            if not good and damage and damage[-1][0] + damage[-1][1] == position + exc.start:
+                start, size, index = damage[-1]  # bad bytes right after bad bytes: one damaged place
+                damage[-1] = (start, size + exc.end - exc.start, index)
+                position += exc.end
+                continue
+            pieces.append(good)
+            length += len(good)
+            damage.append((position + exc.start, exc.end - exc.start, length))
+            if len(damage) > _MAX_DAMAGE:
+                return None
+            pieces.append("\ufffd")
+            length += 1
+            position += exc.end
+            continue
+        pieces.append(piece)
+        return "".join(pieces), damage
+
+
+def _choose(data: bytes) -> tuple[str, str, list[tuple[int, int, int]]]:
+    """The encoding of text without a byte order mark: UTF-8 (even with a few damaged bytes) or GB18030."""
+    utf8 = _decode_counting(data, "utf-8")
+    if utf8 is not None and not utf8[1]:
+        return utf8[0], "UTF-8", []
+    gb = _decode_counting(data, "gb18030")
+    if utf8 is not None:
+        # text that is UTF-8 has many valid multi-byte characters for each damaged place; GB18030 read as
+        # UTF-8 has damage nearly everywhere
+        multibyte = sum(1 for char in utf8[0] if char > "\x7f" and char != "\ufffd")
+        if multibyte >= 4 * len(utf8[1]) and (gb is None or gb[1] or multibyte >= 20 * len(utf8[1])):
+            return utf8[0], "UTF-8", utf8[1]
+    if gb is not None:
+        multibyte = sum(1 for char in gb[0] if char > "\x7f" and char != "\ufffd")
+        if not gb[1] or multibyte >= 4 * len(gb[1]):
+            return gb[0], "GB18030", gb[1]
+    raise DecodeError("not text in UTF-8, UTF-16 or GB18030")
+
+
+def _bom(data: bytes) -> tuple[str, str, int] | None:
+    """(codec, name, BOM length) when the bytes start with a byte order mark."""
+    for mark, codec, name in ((b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+                              (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"), (b"\xff\xfe", "utf-16-le", "UTF-16"),
+                              (b"\xfe\xff", "utf-16-be", "UTF-16")):
+        if data.startswith(mark):
+            return codec, name, len(mark)
+    return None
+
+
+def decode_document(data: bytes) -> Decoded:
+    """Decode a document: UTF-8 (with or without BOM), UTF-16 (with or without BOM), UTF-32 with BOM, or GB18030.
+
+    A few invalid bytes (a stray byte, a file cut inside a character) do not refuse the document: they become
+    U+FFFD and :meth:`Decoded.warnings` names them by byte offset and line. Line ends (CRLF, CR, U+2028,
+    U+2029, NEL) become \\n. DecodeError when the bytes are not text.
+    """
+    if not data:
+        return Decoded("", "UTF-8")
+    skip = 0
+    bom = _bom(data)
+    if bom is not None:
+        codec, encoding, skip = bom
+        decoded = _decode_counting(data[skip:], codec)
+        if decoded is None:
+            raise DecodeError(f"not valid {encoding} text although it starts with a {encoding} byte order mark")
+        text, damage = decoded
+    else:
+        wide = _utf16_without_bom(data[:4096])
+        if wide is not None:
+            decoded = _decode_counting(data, wide)
+            if decoded is None:
+                raise DecodeError("binary data (NUL bytes), not a text document")
+            text, damage = decoded
+            encoding = "UTF-16"
+        elif b"\x00" in data[:4096]:
+            raise DecodeError("binary data (NUL bytes), not a text document")
+        else:
+            text, encoding, damage = _choose(data)
+    if text:
+        sample = text[:20000]
+        controls = len(_CONTROL.findall(sample))
+        if controls > max(8, len(sample) // 50):
+            raise DecodeError("binary data (control bytes), not a text document")
+    found = []
+    for offset, size, index in damage:
+        line = 1 + len(_LINE_BREAK.findall(text, 0, index))
+        found.append(Damage(offset + skip, size, line, offset + size + skip >= len(data) and size < 4))
+    return Decoded(_normalise_line_ends(text), encoding, tuple(found))
+
+
+def _normalise_line_ends(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for separator in ("\u2028", "\u2029", "\x85"):
+        if separator in text:
+            text = text.replace(separator, "\n")
+    return text
 
 
 def decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; normalise line ends."""
-    if not data:
-        return ""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        text = data.decode("utf-16")
-    else:
-        if b"\x00" in data[:4096]:
-            raise DecodeError("binary data (NUL bytes), not a text document")
+    """A document's text (see :func:`decode_document`); invalid bytes become U+FFFD."""
+    return decode_document(data).text
+
+
+def decode_exact(data: bytes) -> str:
+    """Text that must be exact (a mapping, a lexicon): UTF-8 (BOM allowed), UTF-16 or GB18030, nothing
+    replaced; DecodeError otherwise. Line ends are left as they are."""
+    bom = _bom(data)
+    if bom is not None:
+        codec, encoding, skip = bom
         try:
-            text = data.decode("utf-8-sig")
+            return data[skip:].decode(codec)
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"not valid {encoding} (byte {exc.start + skip})") from exc
+    wide = _utf16_without_bom(data[:4096])
+    candidates = ((wide, "UTF-16"),) if wide else (("utf-8", "UTF-8"), ("gb18030", "GB18030"))
+    for codec, _name in candidates:
+        try:
+            return data.decode(codec)
         except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise DecodeError("not text in UTF-8 or GB18030") from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text:
-        controls = len(_CONTROL.findall(text[:20000]))
-        if controls > max(8, len(text[:20000]) // 50):
-            raise DecodeError("binary data (control bytes), not a text document")
-    return text
+            continue
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"not text in UTF-8, UTF-16 or GB18030 (invalid byte at {exc.start})") from exc
+    raise DecodeError("not text in UTF-8, UTF-16 or GB18030")
 
 
 def nfkc(text: str) -> str:
@@ -211,13 +386,7 @@ def canonical_spellings(names: list[str]) -> dict[str, str]:
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
-    """A TOML file's top table (a BOM is allowed); ValueError names the file and the problem (no such file,
-    not TOML, unreadable)."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"{path}: no such file") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not a TOML {what} ({exc})") from exc
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror})") from exc
+    """A TOML file's top table (see :func:`store.files.read_toml`: FileError, a ValueError, names the problem)."""
+    from store.files import read_toml as read
+
+    return read(path, what)

@@ -1,24 +1,37 @@
 """The workspace: one SQLite file holding documents, records, indicators, warnings and the regional
 indicators derived from them (later also concepts, the decision log and cached candidates).
 
-WAL journal, synchronous=FULL, foreign keys on, schema version in ``PRAGMA user_version``. One
-connection per thread: a :class:`Workspace` must stay on the thread that opened it.
+WAL journal, synchronous=FULL, foreign keys on, schema version in ``PRAGMA user_version``, zhibiao's mark in
+``PRAGMA application_id``. One connection per thread: a :class:`Workspace` must stay on the thread that opened it.
+
+Safety (DESIGN §10): the file is never opened outside SQLite (closing any descriptor of a file drops every POSIX
+lock the process holds on it, and another process would then delete the WAL under this one): the checks before
+opening only stat it, and what kind of file it is is asked through SQLite. A file that is not a zhibiao
+workspace is never modified. Before every write the file must still be the one opened (not deleted or replaced).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
+from store.errors import WorkspaceError
+from store.files import Guarded, guarded, identity, kind_of
 from store.model import Document, where_in_file
 from store.text import key_name
 
-SCHEMA_VERSION = 6
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+SCHEMA_VERSION = 5
+APPLICATION_ID = 0x7A686962  # "zhib" in the file header: this SQLite file is a zhibiao workspace
+# the tables every zhibiao workspace has had since the first schema (a workspace from before the mark)
+_CORE_TABLES = frozenset({"documents", "records", "regional_indicators", "indicators", "warnings"})
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -146,21 +159,41 @@ CREATE TABLE meta (
 _SCHEMA_V3 = """
 ALTER TABLE indicators ADD COLUMN actual_value TEXT;
 """
-# Version 6: where a row is in a spreadsheet, Word or PDF file ("sheet 表1 row 12"), beside the line number
+# Version 4: document identity (DESIGN §4) is the file name with the region, department and year read from it,
+# not the file name alone (two regions' files may share a name); the content hash finds duplicates.
+_SCHEMA_V4 = """
+CREATE TABLE documents_v4 (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT,
+    content_hash TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    region TEXT NOT NULL,
+    department TEXT,
+    year INTEGER,
+    imported_at TEXT NOT NULL,
+    record_count INTEGER NOT NULL DEFAULT 0,
+    indicator_count INTEGER NOT NULL DEFAULT 0,
+    warning_count INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO documents_v4 SELECT id, name, path, content_hash, layout, region, department, year, imported_at,
+    record_count, indicator_count, warning_count FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v4 RENAME TO documents;
+CREATE UNIQUE INDEX documents_identity ON documents(name, region, coalesce(department, ''), coalesce(year, 0));
+CREATE INDEX documents_content ON documents(content_hash);
+"""
+# Version 5: where a row is in a spreadsheet, Word or PDF file ("sheet 表1 row 12"), beside the line number
 # that text files have.
-_SCHEMA_V6 = """
+_SCHEMA_V5 = """
 ALTER TABLE records ADD COLUMN location TEXT;
 ALTER TABLE indicators ADD COLUMN location TEXT;
 ALTER TABLE warnings ADD COLUMN location TEXT;
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 6: _SCHEMA_V6}
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
-
-
-class WorkspaceError(Exception):
-    """The workspace file cannot be used (not SQLite, made by a newer zhibiao, locked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +221,14 @@ class StoredWarning:
     @property
     def where(self) -> str:
         return where_in_file(self.line, self.location)
+
+
+class Stored(NamedTuple):
+    """What storing a document did: added, replaced (a revised version), unchanged, or duplicate (the same
+    bytes are stored under another name, ``same_as``)."""
+
+    outcome: str
+    same_as: str | None = None
 
 
 def region_key(document: Document) -> str:
@@ -242,21 +283,38 @@ class Workspace:
 
     def __init__(self, path: Path | str, *, shared: bool = False) -> None:
         """Open (or create) a workspace; ``shared`` lets one worker thread hand the connection to the next
-        (the caller serialises its use)."""
+        (the caller serialises its use). WorkspaceError says why a file cannot be used."""
         self.path = Path(path)
-        _check_file(self.path)
+        _check_path(self.path)
+        self._regional_cache: dict[str, dict[str, int]] = {}
+        self._data_version: int | None = None
         try:
             self.connection = sqlite3.connect(self.path, timeout=15, isolation_level=None,
                                               check_same_thread=not shared)
+        except sqlite3.Error as exc:
+            raise WorkspaceError(self.path, _reason(exc, self.path)) from exc
+        try:
+            self._identity = identity(os.stat(self.path))
+            self.read_only = not os.access(self.path, os.W_OK)
             self.connection.execute("PRAGMA busy_timeout = 15000")
-            mode = self.connection.execute("PRAGMA journal_mode = WAL").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(f"{self.path}: not a zhibiao workspace ({exc})") from exc
-        del mode
-        self.connection.execute("PRAGMA synchronous = FULL")
-        self.connection.execute("PRAGMA foreign_keys = ON")
-        self._migrate()
-        self._regional_cache: dict[str, dict[str, int]] = {}
+            version = self._recognise()
+            if version == 0 and self.read_only:
+                raise WorkspaceError(self.path, "workspace is read-only: a new workspace cannot be made in it")
+            if version != SCHEMA_VERSION and self.read_only:
+                raise WorkspaceError(self.path, "workspace is read-only and made by an older zhibiao (schema "
+                                                f"{version}): open it once with write access to upgrade it")
+            self.connection.execute("PRAGMA journal_mode = WAL")
+            self.connection.execute("PRAGMA synchronous = FULL")
+            if version != SCHEMA_VERSION:
+                self._migrate()
+            self.connection.execute("PRAGMA foreign_keys = ON")
+        except BaseException as exc:
+            self.connection.close()
+            if isinstance(exc, sqlite3.Error):
+                raise WorkspaceError(self.path, _reason(exc, self.path)) from exc
+            if isinstance(exc, OSError):
+                raise WorkspaceError(self.path, f"cannot be used ({exc.strerror or exc})") from exc
+            raise
 
     def close(self) -> None:
         self.connection.close()
@@ -267,52 +325,112 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _migrate(self) -> None:
+    def _recognise(self) -> int:
+        """The schema version of a zhibiao workspace (0 for a new, empty file), asked through SQLite and without
+        writing anything; WorkspaceError for anything else."""
+        one = self.connection.execute
         try:
-            version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+            application_id = one("PRAGMA application_id").fetchone()[0]
+            version = one("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in one("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(f"{self.path}: not a zhibiao workspace ({exc})") from exc
+            if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                raise WorkspaceError(self.path, "not a zhibiao workspace (not an SQLite file)") from exc
+            raise
+        if application_id == 0 and version == 0 and not tables:
+            return 0
+        ours = application_id == APPLICATION_ID or (application_id == 0 and version >= 1
+                                                    and tables >= _CORE_TABLES)
+        if not ours:
+            raise WorkspaceError(self.path, "an SQLite file, but not a zhibiao workspace: left as it is")
         if version > SCHEMA_VERSION:
-            raise WorkspaceError(
-                f"{self.path}: made by a newer zhibiao (schema {version}, this one reads {SCHEMA_VERSION})"
-            )
-        if version == 0:
-            tables = self.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise WorkspaceError(f"{self.path}: an SQLite file, but not a zhibiao workspace")
-        if version < SCHEMA_VERSION:
-            with self.transaction():
-                for step in range(version + 1, SCHEMA_VERSION + 1):
-                    for statement in _MIGRATIONS.get(step, "").split(";"):
-                        if statement.strip():
-                            self.connection.execute(statement)
-                self.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            raise WorkspaceError(self.path, f"made by a newer zhibiao (schema {version}, this one reads "
+                                            f"{SCHEMA_VERSION})")
+        return version
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date in one transaction (foreign keys are still off: a table rebuilt by a step
+        must not cascade); a process that migrated meanwhile is noticed under the write lock."""
+        self.connection.execute("PRAGMA foreign_keys = OFF")
+        with self.transaction():
+            version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        self.connection.execute(statement)
+            self.connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def check_writable(self) -> None:
+        """WorkspaceError unless a write can go to the file that was opened: read-only, deleted, moved away or
+        replaced by another file while open (only stat: the file is not opened)."""
+        if self.read_only:
+            raise WorkspaceError(self.path, "workspace is read-only: nothing can be stored in it")
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            raise WorkspaceError(self.path, "the workspace file was deleted or moved away while zhibiao had it "
+                                            "open: nothing more is stored") from None
+        if identity(status) != self._identity:
+            raise WorkspaceError(self.path, "the workspace file was replaced by another file while zhibiao had "
+                                            "it open: nothing more is stored") from None
+
+    def guarded_files(self) -> list[Guarded]:
+        """The workspace file and its journal files, by identity: never read as a document, never overwritten by
+        an output (only stat: nothing is opened)."""
+        name = str(self.path)
+        return guarded([(name, "the workspace itself"), (f"{name}-wal", "the workspace's write-ahead log"),
+                        (f"{name}-shm", "the workspace's shared-memory index"),
+                        (f"{name}-journal", "the workspace's journal")])
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed (synchronously) on success, rolled back on any error."""
-        self.connection.execute("BEGIN IMMEDIATE")
+        """One write transaction: committed (synchronously) on success, rolled back on any error.
+
+        Refused (WorkspaceError) when the file is read-only or no longer the one opened; a full disk, an I/O
+        error or a lock held too long by another process becomes a WorkspaceError with nothing stored.
+        """
+        self.check_writable()
         try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise WorkspaceError(self.path, _reason(exc, self.path)) from exc
+        try:
+            changed = self.connection.execute("PRAGMA data_version").fetchone()[0]
+            if changed != self._data_version:  # another connection committed: cached ids may be stale
+                self._data_version = changed
+                self._regional_cache.clear()
             yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            self._regional_cache.clear()
-            raise
-        else:
+            self.check_writable()
             self.connection.execute("COMMIT")
+        except BaseException as exc:
+            if self.connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
+            self._regional_cache.clear()
+            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and _is_environment(exc):
+                raise WorkspaceError(self.path, _reason(exc, self.path)) from exc
+            raise
 
     # -- documents ---------------------------------------------------------------------------------
 
-    def stored_hash(self, name: str) -> str | None:
-        row = self.connection.execute("SELECT content_hash FROM documents WHERE name = ?", (name,)).fetchone()
+    def document_with_hash(self, content_hash: str, name: str | None = None) -> str | None:
+        """The name of a stored document with exactly these bytes (``name`` itself when it is one of them: the
+        same file again; another name: a duplicate)."""
+        row = self.connection.execute(
+            "SELECT name FROM documents WHERE content_hash = ? ORDER BY name IS ? DESC, id LIMIT 1",
+            (content_hash, name)).fetchone()
         return row[0] if row else None
 
-    def store_document(self, document: Document, content_hash: str, path: str | None = None) -> str:
-        """Store (or replace) a parsed document; returns "added", "replaced" or "unchanged"."""
+    def store_document(self, document: Document, content_hash: str, path: str | None = None) -> Stored:
+        """Store a parsed document (see :meth:`store_prepared`)."""
         return self.store_prepared(prepare(document), content_hash, path)
 
-    def store_prepared(self, prepared: PreparedDocument, content_hash: str, path: str | None = None) -> str:
-        """Store a document prepared by :func:`prepare` (possibly in another process).
+    def store_prepared(self, prepared: PreparedDocument, content_hash: str, path: str | None = None) -> Stored:
+        """Store a document prepared by :func:`prepare` (possibly in another process), by its identity (DESIGN
+        §4): the same file name, region, department and year is the same document (a revised version replaces
+        it, whole); the same bytes under another name are a duplicate and not stored again; two regions' files
+        that share a name are two documents.
 
         Call inside :meth:`transaction` to group several documents; on its own it opens one.
         """
@@ -321,10 +439,18 @@ class Workspace:
                 return self.store_prepared(prepared, content_hash, path)
         connection = self.connection
         row = connection.execute(
-            "SELECT id, content_hash FROM documents WHERE name = ?", (prepared.source,)
+            "SELECT id, content_hash FROM documents WHERE name = ? AND region = ? AND coalesce(department, '') ="
+            " coalesce(?, '') AND coalesce(year, 0) = coalesce(?, 0)",
+            (prepared.source, prepared.region, prepared.department, prepared.year),
         ).fetchone()
         if row and row[1] == content_hash:
-            return "unchanged"
+            return Stored("unchanged")
+        same = connection.execute(
+            "SELECT name FROM documents WHERE content_hash = ? AND id IS NOT ? ORDER BY id LIMIT 1",
+            (content_hash, row[0] if row else None),
+        ).fetchone()
+        if same is not None:
+            return Stored("duplicate", same[0])
         outcome = "added"
         if row:
             connection.execute("DELETE FROM documents WHERE id = ?", (row[0],))
@@ -372,7 +498,7 @@ class Workspace:
         )
         if outcome == "replaced":
             self._prune_regional_indicators()
-        return outcome
+        return Stored(outcome)
 
     def _regional_ids(self, region: str) -> dict[str, int]:
         """Regional indicator ids of one region by key; a few regions are kept (imports go region by region)."""
@@ -401,7 +527,7 @@ class Workspace:
     def documents(self) -> list[DocumentSummary]:
         rows = self.connection.execute(
             "SELECT id, name, layout, region, department, year, record_count, indicator_count,"
-            " warning_count, imported_at FROM documents ORDER BY name"
+            " warning_count, imported_at FROM documents ORDER BY name, region, department, year"
         ).fetchall()
         return [DocumentSummary(*row) for row in rows]
 
@@ -425,16 +551,49 @@ class Workspace:
         return self.connection.execute("SELECT region, name FROM regional_indicators ORDER BY region, key")
 
 
-def _check_file(path: Path) -> None:
-    if path.is_dir():
-        raise WorkspaceError(f"{path}: is a folder, not a workspace file")
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(16)
-        except OSError as exc:
-            raise WorkspaceError(f"{path}: cannot be read ({exc.strerror})") from exc
-        if head and head != _SQLITE_MAGIC:
-            raise WorkspaceError(f"{path}: not a zhibiao workspace (not an SQLite file)")
-    elif not path.parent.exists():
-        raise WorkspaceError(f"{path}: folder {path.parent} does not exist")
+def _check_path(path: Path) -> None:
+    """Refuse what can never be a workspace before anything is opened: a folder, a FIFO, a device, a path in a
+    missing folder (only stat)."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise WorkspaceError(path, f"folder {folder} does not exist") from None
+        return
+    except OSError as exc:
+        raise WorkspaceError(path, f"cannot be used ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise WorkspaceError(path, f"is {kind_of(status.st_mode)}, not a workspace file")
+
+
+_ENVIRONMENT = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN",
+                "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_PERM")
+
+
+def _is_environment(exc: sqlite3.Error) -> bool:
+    """An error of the file or the machine (full, read-only, locked, damaged), not of zhibiao's SQL."""
+    return getattr(exc, "sqlite_errorname", "").startswith(_ENVIRONMENT)
+
+
+def _reason(exc: sqlite3.Error, path: Path) -> str:
+    """One line for a user about an SQLite error on the workspace."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_FULL"):
+        return "the disk is full: nothing of this change was stored (what was stored before is intact)"
+    if name.startswith("SQLITE_IOERR"):
+        folder = path.parent if str(path.parent) else Path(".")
+        with contextlib.suppress(OSError):
+            space = os.statvfs(folder)
+            if space.f_bavail * space.f_frsize < 1 << 20:
+                return "the disk is full: nothing of this change was stored (what was stored before is intact)"
+        return f"cannot write the workspace ({exc}): nothing of this change was stored"
+    if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_PERM"):
+        return "workspace is read-only: nothing can be stored in it"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "another process has held the workspace's write lock for 15 s: try again when it has finished"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return "cannot be opened or created here (is the folder writable?)"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return f"the workspace file is damaged ({exc})"
+    return f"cannot be used ({exc})"

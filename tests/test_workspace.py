@@ -112,8 +112,8 @@ def test_many_files_import_in_parallel_workers(tmp_path: Path, workspace_path: P
     folder = tmp_path / "many"
     folder.mkdir()
     for index in range(10):
-        for seed in SEEDS.glob("*.txt"):
-            shutil.copy(seed, folder / f"{index}_{seed.name}")
+        for seed in SEEDS.glob("*.txt"):  # ten revisions of each (the same bytes would be duplicates)
+            (folder / f"{index}_{seed.name}").write_bytes(seed.read_bytes() + b"\n" * (index + 1))
     with Workspace(workspace_path) as workspace:
         results = importer.import_paths(workspace, [folder], workers=2)
         assert {r.outcome for r in results} == {"added"}

@@ -266,6 +266,8 @@ class MainScreen(Screen):
         if last != self.seen_event:
             self.seen_event = last
             self.refresh_after_decision("updated from the workspace")
+            if self.app.screen is self:  # the reviewer sees it now (not under the queue, which does not redraw)
+                self.review.saw(last)
 
     # -- where the reviewer left off ---------------------------------------------------------------
 
@@ -674,7 +676,11 @@ class MainScreen(Screen):
         if pair is None:
             return
         a, b, score = pair
-        outcome = self.review.approve(a, b, score=score, justification="lexical")
+        try:
+            outcome = self.review.approve(a, b, score=score, justification="lexical")
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
         if outcome.merge_needed:
             first, second = outcome.merge_needed
 

@@ -1,9 +1,16 @@
-"""The zhibiao command line: parse, import (and the review app's commands as they arrive)."""
+"""The zhibiao command line: parse, import, suggest, review, export, load-mapping.
+
+Bad input gets one clear line naming the file and the problem (``zhibiao: FILE: problem``) and a non-zero
+exit: 1 when a command's input failed, 2 when the workspace cannot be used, 130 after Ctrl+C. Every text from a
+document, a file name or a mapping file is printed with its control characters made visible.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,13 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import mapping, suggest, tables
-from store.importer import ImportResult, import_paths
-from store.lexicon import Lexicon, LexiconError
+from store import files, mapping, suggest, tables
+from store.errors import WorkspaceError, ZhibiaoError
+from store.files import display_name
+from store.importer import ImportInterrupted, ImportResult, ImportStopped, import_paths
+from store.lexicon import Lexicon
 from store.model import Document
-from store.readers import ReadError
 from store.readers.files import read_file
-from store.workspace import Workspace, WorkspaceError
+from store.workspace import Workspace
 from tui.literal import literal, visible
 
 DEFAULT_DB = "zhibiao.db"
@@ -33,23 +41,40 @@ def _consoles() -> tuple[Console, Console]:
     return out, Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
-def _error(console: Console, where: str, message: str) -> None:
-    console.print(Text.assemble(("zhibiao: ", "bold red"), f"{where}: {message}"))
+def _error(console: Console, where: str | os.PathLike[str] | None, message: str) -> None:
+    """One line: ``zhibiao: WHERE: MESSAGE``, control characters in both made visible."""
+    place = f"{visible(display_name(os.fspath(where)))}: " if where is not None else ""
+    console.print(Text.assemble(("zhibiao: ", "bold red"), place, visible(message)))
+
+
+def _fail(console: Console, exc: Exception, where: str | os.PathLike[str]) -> None:
+    """The one line for an error about ``where`` (the error's own path when it names one)."""
+    if isinstance(exc, ZhibiaoError) and exc.path is not None:
+        _error(console, exc.path, exc.reason)
+        return
+    message = exc.reason if isinstance(exc, ZhibiaoError) else str(exc)
+    _error(console, where, message.removeprefix(f"{os.fspath(where)}: "))
 
 
 def _visible_document(document: Document) -> Document:
-    """The document with control characters made visible, for printing to a terminal."""
+    """The document with control characters made visible in every text, for printing to a terminal."""
     from dataclasses import replace
 
+    def shown(text: str | None) -> str | None:
+        return visible(text) if text else text
+
     records = tuple(
-        replace(record, name=visible(record.name), unit=visible(record.unit) if record.unit else None,
-                location=visible(record.location) or None,
-                indicators=tuple(replace(i, name=visible(i.name), period_value=visible(i.period_value) or None,
-                                         annual_value=visible(i.annual_value) or None) for i in record.indicators))
+        replace(record, name=visible(record.name), unit=shown(record.unit), code=shown(record.code),
+                location=shown(record.location),
+                indicators=tuple(replace(i, name=visible(i.name), level1=shown(i.level1), level2=shown(i.level2),
+                                         period_value=shown(i.period_value), annual_value=shown(i.annual_value),
+                                         actual_value=shown(i.actual_value), location=shown(i.location))
+                                 for i in record.indicators))
         for record in document.records
     )
-    return replace(document, records=records,
-                   warnings=tuple(replace(w, message=visible(w.message), location=visible(w.location) or None)
+    return replace(document, source=visible(display_name(document.source)), region=shown(document.region),
+                   department=shown(document.department), records=records,
+                   warnings=tuple(replace(w, message=visible(w.message), location=shown(w.location))
                                   for w in document.warnings))
 
 
@@ -94,8 +119,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         path = Path(name)
         try:
             documents.extend(read_file(path))
-        except ReadError as exc:
-            _error(err, str(path), str(exc))
+        except ZhibiaoError as exc:
+            _fail(err, exc, path)
             failed = True
     if fmt in tables.FORMATS:
         if not documents:
@@ -124,31 +149,44 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _result_line(result: ImportResult) -> Text:
-    name = Path(result.path).name
-    if result.outcome == "failed":
-        return Text.assemble((f"✗ {name}", "red"), f"  {result.error}")
+    """One imported file: ✓ added or replaced, · unchanged, = a duplicate (document text made visible)."""
+    name = visible(result.name)
     if result.source:
-        name = f"{name} › {result.source}"
-    line = Text()
-    line.append(visible(f"{'·' if result.outcome == 'unchanged' else '✓'} {name}"),
-                style="dim" if result.outcome == "unchanged" else "green")
+        name = f"{name} › {visible(result.source)}"
     if result.outcome == "unchanged":
-        line.append("  unchanged (already imported)", style="dim")
-        return line
+        return Text.assemble((f"· {name}", "dim"), ("  unchanged (already imported)", "dim"))
+    if result.outcome == "duplicate":
+        return Text.assemble((f"= {name}", "yellow"),
+                             f"  the same bytes as {visible(result.same_as)}, already imported: not imported again")
+    line = Text()
+    line.append(f"✓ {name}", style="green")
     where = visible(f"{result.region or '?'} · {result.department or '?'}")
-    line.append(f"  {where} · {result.year or '?'} · {result.layout} · {result.records} records"
+    line.append(f"  {where} · {result.year or '?'} · {visible(result.layout)} · {result.records} records"
                 f" · {result.indicators} indicators · {len(result.warnings)} warnings")
     if result.outcome == "replaced":
         line.append("  (replaced an earlier version)", style="yellow")
     return line
 
 
+def _print_results(out: Console, err: Console, results: list[ImportResult], quiet: bool) -> None:
+    for result in results:
+        if result.outcome == "failed":
+            _error(err, result.shown_path, result.error or "failed")
+            continue
+        out.print(_result_line(result))
+        if not quiet:
+            for warning in result.warnings:
+                out.print(Text(visible(f"    {warning.where}: {warning.message}"), style="yellow"))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     out, err = _consoles()
-    try:
-        workspace = Workspace(Path(args.db))
-    except WorkspaceError as exc:
-        _error(err, args.db, str(exc).removeprefix(f"{args.db}: "))
+    workspace = _open_workspace(args.db, err)
+    if workspace is None:
+        return 2
+    if workspace.read_only:
+        workspace.close()
+        _error(err, args.db, "workspace is read-only: nothing can be imported into it")
         return 2
     paths = [Path(p) for p in args.paths]
     with workspace, Progress(
@@ -160,39 +198,45 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         def advance(done: int, total: int, result: ImportResult) -> None:
             if total >= _PROGRESS_FROM:
-                progress.update(task, completed=done, total=total, current=Path(result.path).name)
+                progress.update(task, completed=done, total=total, current=visible(result.name))
 
-        results = import_paths(workspace, paths, progress=advance, workers=args.workers)
+        try:
+            results = import_paths(workspace, paths, progress=advance, workers=args.workers)
+        except (ImportInterrupted, ImportStopped) as stopped:
+            progress.stop()
+            _print_results(out, err, stopped.results, args.quiet)
+            stored = sum(1 for r in stopped.results if r.outcome in ("added", "replaced"))
+            cause = "interrupted" if isinstance(stopped, ImportInterrupted) else stopped.reason
+            _error(err, args.db, f"{cause}; {stored} documents were stored before (committed, listed above), "
+                                 f"{stopped.remaining} files not imported: the same command again continues")
+            return 130 if isinstance(stopped, ImportInterrupted) else 2
         counts = workspace.counts()
+    _print_results(out, err, results, args.quiet)
     failed = [r for r in results if r.outcome == "failed"]
-    for result in results:
-        if result.outcome == "failed":
-            _error(err, result.path, result.error or "failed")
-            continue
-        out.print(_result_line(result))
-        if not args.quiet:
-            for warning in result.warnings:
-                out.print(Text(visible(f"    {warning.where}: {warning.message}"), style="yellow"))
     imported = sum(1 for r in results if r.outcome in ("added", "replaced"))
     unchanged = sum(1 for r in results if r.outcome == "unchanged")
+    duplicates = sum(1 for r in results if r.outcome == "duplicate")
     indicators = sum(r.indicators for r in results if r.outcome in ("added", "replaced"))
     out.print(Text(
-        f"total: {imported} imported ({indicators} indicators), {unchanged} unchanged, {len(failed)} failed;"
-        f" workspace {args.db}: {counts['documents']} documents, {counts['records']} records,"
-        f" {counts['indicators']} indicators, {counts['regional_indicators']} regional indicators",
+        f"total: {imported} imported ({indicators} indicators), {unchanged} unchanged, "
+        + (f"{duplicates} duplicates, " if duplicates else "")
+        + f"{len(failed)} failed; workspace {visible(args.db)}: {counts['documents']} documents, "
+        f"{counts['records']} records, {counts['indicators']} indicators, {counts['regional_indicators']} regional "
+        "indicators",
         style="bold",
     ))
     return 1 if failed else 0
 
 
 def _open_workspace(db: str, err: Console, *, must_exist: bool = False) -> Workspace | None:
-    if must_exist and not Path(db).exists():
+    """The workspace, or None after one line saying why it cannot be used."""
+    if must_exist and not os.path.lexists(db):
         _error(err, db, "no such workspace (run `zhibiao import PATH --db FILE` first)")
         return None
     try:
         return Workspace(Path(db))
     except WorkspaceError as exc:
-        _error(err, db, str(exc).removeprefix(f"{db}: "))
+        _fail(err, exc, db)
         return None
 
 
@@ -211,7 +255,7 @@ def _suggestion_table(items: list[dict], top: int) -> Table:
         for rank, candidate in enumerate(item["candidates"][:top], start=1):
             table.add_row(label if rank == 1 else Text(""), str(rank),
                           literal(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
-                          Text(candidate["explanation"]))
+                          literal(candidate["explanation"]))
         table.add_section()
     return table
 
@@ -224,9 +268,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     lexicon = Path(args.lexicon) if args.lexicon else None
     try:
         Lexicon.load(lexicon)
-    except LexiconError as exc:
-        _error(err, args.lexicon, str(exc).removeprefix(f"{args.lexicon}: "))
+    except ZhibiaoError as exc:
+        workspace.close()
+        _fail(err, exc, args.lexicon)
         return 2
+    top = max(args.top, 10)
     with workspace, Progress(
         TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
         transient=True, disable=not err.is_terminal,
@@ -234,9 +280,18 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         if workspace.counts()["regional_indicators"] == 0:
             _error(err, args.db, "the workspace has no indicators yet (run `zhibiao import PATH` first)")
             return 1
+        if workspace.read_only and not suggest.is_fresh(workspace, lexicon, top):
+            _error(err, args.db, "workspace is read-only and its stored suggestions are out of date (documents, "
+                                 "decisions or the lexicon changed): open it with write access once to update them")
+            return 2
         task = progress.add_task("match", total=None)
-        suggest.ensure(workspace, lexicon_file=lexicon, top=max(args.top, 10),
-                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+        try:
+            suggest.ensure(workspace, lexicon_file=lexicon, top=top,
+                           progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except WorkspaceError as exc:
+            progress.stop()
+            _fail(err, exc, args.db)
+            return 2
         items = suggest.as_json(workspace)
     if args.json:
         for item in items:
@@ -260,17 +315,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with workspace:
         try:
-            if args.format == "sssom":
+            if args.format == "sssom" or (args.format is None and target.suffix.lower() == ".tsv"):
                 summary = sssom.export(workspace, target)
-                out.print(Text(f"wrote {target}: {summary.exact} skos:exactMatch, {summary.close} skos:closeMatch, "
-                               f"{summary.negative} negative (predicate_modifier Not) mappings"))
+                out.print(Text(f"wrote {visible(display_name(os.path.abspath(target)))}: {summary.exact} "
+                               f"skos:exactMatch, {summary.close} skos:closeMatch, {summary.negative} negative "
+                               "(predicate_modifier Not) mappings"))
                 return 0
-            written = mapping.export(workspace, target, args.format)
-        except (mapping.MappingError, report.ReportError) as exc:
-            _error(err, str(target), str(exc).removeprefix(f"{target}: "))
+            written = mapping.export(workspace, target, args.format, force=args.force)
+        except (ZhibiaoError, report.ReportError) as exc:
+            _fail(err, exc, target)
             return 1
-    out.print(Text(f"wrote {target}: {written['concepts']} concepts, {written['members']} members, "
-                   f"{written['close']} close matches, {written['rejected']} rejected pairs"))
+    out.print(Text(f"wrote {visible(display_name(os.path.abspath(target)))}: {written['concepts']} concepts, "
+                   f"{written['members']} members, {written['close']} close matches, {written['rejected']} rejected "
+                   "pairs"))
     return 0
 
 
@@ -282,15 +339,18 @@ def cmd_load_mapping(args: argparse.Namespace) -> int:
     with workspace:
         try:
             report = mapping.load(workspace, Path(args.file), args.reviewer)
-        except mapping.MappingError as exc:
-            _error(err, args.file, str(exc).removeprefix(f"{args.file}: "))
+        except WorkspaceError as exc:
+            _fail(err, exc, args.db)
+            return 2
+        except ZhibiaoError as exc:
+            _fail(err, exc, args.file)
             return 1
-    out.print(Text(f"loaded {args.file}: {report.concepts} concepts with {report.members} members, "
-                   f"{report.close} close matches, {report.rejected} rejected pairs"))
+    out.print(Text(f"loaded {visible(display_name(args.file))}: {report.concepts} concepts with {report.members} "
+                   f"members, {report.close} close matches, {report.rejected} rejected pairs"))
     if report.unplaced:
         out.print(Text(f"{len(report.unplaced)} could not be placed:", style="yellow"))
         for line in report.unplaced:
-            out.print(Text(f"  {line}", style="yellow"))
+            out.print(Text(f"  {visible(line)}", style="yellow"))
     return 0
 
 
@@ -321,20 +381,42 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     _out, err = _consoles()
+    for stream, name in ((sys.stdin, "input"), (sys.stdout, "output")):
+        if stream is None or not stream.isatty():
+            _error(err, None, f"review is an interactive app and needs a terminal (its {name} is not one); "
+                              "from a script use import, suggest and export")
+            return 2
     paths = [Path(p) for p in args.paths]
-    missing = [p for p in paths if not p.exists()]
-    for path in missing:
-        _error(err, str(path), "no such file or folder")
-    if missing:
+    failed = False
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError:
+            _error(err, path, "no such file or folder")
+            failed = True
+            continue
+        if not (os.path.isdir(path) or os.path.isfile(path)):
+            _error(err, path, f"is {files.kind_of(status.st_mode)}, not a document or folder")
+            failed = True
+    if failed:
         return 1
     workspace = _open_workspace(args.db, err)
     if workspace is None:
         return 2
+    read_only = workspace.read_only
     workspace.close()
+    if read_only and paths:
+        _error(err, args.db, "workspace is read-only: the documents named cannot be imported into it")
+        return 2
     from tui.app import make_app
 
-    make_app(Path(args.db), reviewer=args.reviewer, paths=paths).run()
-    return 0
+    app = make_app(Path(args.db), reviewer=args.reviewer, paths=paths)
+    app.run()
+    code = app.return_code or 0
+    if code:
+        _error(err, None, f"the review app stopped on an error (exit status {code}); the decisions it showed as "
+                          "done were committed before it stopped")
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,12 +440,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
     imp.add_argument("-q", "--quiet", action="store_true", help="summary lines only, no warnings")
-    imp.add_argument("--workers", type=int, default=None, help="parser processes (default: cores, max 4)")
+    imp.add_argument("--workers", type=_positive, default=None,
+                     help="parser processes (default: cores, max 4; never more than the cores or the files)")
     imp.set_defaults(run=cmd_import)
 
     sug = commands.add_parser("suggest", help="cross-region match suggestions for every regional indicator")
     sug.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
-    sug.add_argument("--top", type=int, default=5, help="candidates per indicator (default 5)")
+    sug.add_argument("--top", type=_positive, default=5, help="candidates per indicator (default 5)")
     sug.add_argument("--json", action="store_true", help="print JSON (the shape score_match.py reads)")
     sug.add_argument("--lexicon", metavar="FILE", help="your own lexicon (TOML) on top of the shipped one")
     sug.set_defaults(run=cmd_suggest)
@@ -377,8 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export", help="write the approved crosswalk (TOML, CSV for Excel, or SSSOM/TSV)")
     exp.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
     exp.add_argument("-o", "--output", metavar="FILE",
-                     help="mapping file (default mapping.toml / mapping.csv / mapping.sssom.tsv)")
-    exp.add_argument("--format", choices=("toml", "csv", "sssom"), default="toml")
+                     help="mapping file (default mapping.toml / mapping.csv / mapping.sssom.tsv); an existing file"
+                     " is replaced only when it is an earlier export")
+    exp.add_argument("--format", choices=("toml", "csv", "sssom"), default=None,
+                     help="toml, csv or sssom (default: what the file's extension says, else toml)")
+    exp.add_argument("--force", action="store_true",
+                     help="replace an existing file that is not an earlier export (never the workspace or a document)")
     exp.set_defaults(run=cmd_export)
 
     rep = commands.add_parser("report", help="the library, the regions' targets compared and the coverage as a"
@@ -395,10 +482,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # import reports what it committed itself; every other command writes in one go
+        _error(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), None,
+               "interrupted: nothing this command was writing was stored")
         return 130
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (head): not an error
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except ZhibiaoError as exc:
+        _error(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), exc.path, exc.reason)
+        return 1

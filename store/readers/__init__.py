@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from store.checks import cut_table, duplicates, unattached_rows
+from store.files import read_regular
 from store.model import Document, ParseWarning
 from store.readers import approval, deptproject, markdown, packed, sidebyside
 from store.readers.common import ReadError
-from store.text import DecodeError, decode
+from store.text import decode_document
 
 # Most specific first: a document is read by the first reader whose detect() accepts it.
 READERS = (markdown, approval, sidebyside, deptproject, packed)
@@ -59,28 +61,33 @@ def _checked(document: Document, text: str) -> Document:
     if _cut_mid_row(text):
         line = text.count("\n") + 1
         warnings.append(ParseWarning(line, "document ends in the middle of a table row (cut off?)"))
+    else:
+        warnings.extend(cut_table(document))
+    warnings.extend(unattached_rows(text, document))
+    warnings.extend(duplicates(document))
     if len(warnings) == len(document.warnings):
         return document
     return replace(document, warnings=tuple(sorted(warnings, key=lambda w: w.line)))
 
 
 def read_bytes(data: bytes, source: str) -> Document:
+    """Read a document's bytes; bytes its encoding cannot read are replaced and warned about by offset and line."""
     if not data:
         raise ReadError("empty file")
-    try:
-        text = decode(data)
-    except DecodeError as exc:
-        raise ReadError(str(exc)) from exc
-    return read_text(text, source)
+    decoded = decode_document(data)
+    document = read_text(decoded.text, source)
+    damage = [ParseWarning(line, message) for line, message in decoded.warnings()]
+    if not damage:
+        return document
+    return replace(document, warnings=tuple(sorted((*document.warnings, *damage), key=lambda w: w.line)))
 
 
 def read_path(path: Path) -> Document:
+    """Read a document file; a folder, FIFO or device is refused before anything blocks on it."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ReadError("no such file") from exc
-    except IsADirectoryError as exc:
-        raise ReadError("is a folder, not a file") from exc
-    except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from exc
+        data = read_regular(path)
+    except ReadError:
+        raise
+    except ValueError as exc:  # FileError: missing, not a regular file, unreadable
+        raise ReadError(getattr(exc, "reason", str(exc))) from exc
     return read_bytes(data, path.name)

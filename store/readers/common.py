@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from store.errors import ReadError  # noqa: F401 (re-exported: the readers raise it from here)
 from store.levels import DEPARTMENT_LEVEL1, LevelTracker, canonical
 from store.model import Document, Indicator, ParseWarning, Record
 from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash
@@ -22,10 +23,6 @@ def finish(layout: str, source: str, department: str | None, year: int | None, r
     """The document a reader returns: its region is the one its department is named after."""
     return Document(source=source, layout=layout, region=region_of(department), department=department,
                     year=year, records=tuple(records), warnings=tuple(sorted(warnings, key=lambda w: w.line)))
-
-
-class ReadError(ValueError):
-    """A document that cannot be read at all (empty, unknown layout, nothing recognisable)."""
 
 
 @dataclass(frozen=True, slots=True)
