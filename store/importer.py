@@ -87,7 +87,7 @@ class Parsed:
 
 
 def _summary(path: str, outcome: str, document: Document) -> ImportResult:
-    source = document.source if document.source != Path(path).name else None
+    source = document.source if document.source != display_name(Path(path).name) else None
     return ImportResult(path, outcome, document.layout, document.region, document.department, document.year,
                         len(document.records), document.indicator_count, document.warnings, source=source)
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from store.files import read_regular
 from store.model import Document, ParseWarning
 from store.readers import read_bytes, read_text
 from store.readers.common import ReadError
@@ -398,12 +399,11 @@ def _page_rows(page: Any) -> list[list[str]]:
 
 
 def path_bytes(path: Path) -> bytes:
-    """A file's bytes; ReadError for a missing file, a folder or an unreadable file."""
+    """A file's bytes; ReadError for a missing file, a folder, a FIFO or device (refused before anything blocks
+    on it) or an unreadable file."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ReadError("no such file") from exc
-    except IsADirectoryError as exc:
-        raise ReadError("is a folder, not a file") from exc
-    except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from exc
+        return read_regular(path)
+    except ReadError:
+        raise
+    except ValueError as exc:  # FileError: missing, not a regular file, unreadable
+        raise ReadError(getattr(exc, "reason", str(exc))) from exc

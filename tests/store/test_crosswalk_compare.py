@@ -241,7 +241,7 @@ def test_the_library_follows_a_document_replaced_by_a_revised_version(mapped, tm
         for record in document.records))
     with Workspace(copy) as workspace:
         before = {row.id: row for row in compare.concept_rows(workspace)}
-        assert workspace.store_document(revised, "revised") == "replaced"
+        assert workspace.store_document(revised, "revised").outcome == "replaced"
         after = {row.id: row for row in compare.concept_rows(workspace)}
         fresh = {item.concept_id: compare.concept_row(item)
                  for item in compare.comparisons(workspace, provenance=False)}
