@@ -118,6 +118,7 @@ class RecordBuilder:
         squash_all: bool = False,
         level1: str | None = None,
         level2: str | None = None,
+        actual: str | None = None,
     ) -> Indicator | None:
         clean = clean_name(name, squash_all=squash_all)
         if not clean:
@@ -134,6 +135,7 @@ class RecordBuilder:
             raw=raw,
             level1_raw=self.tracker.level1_raw,
             level2_raw=self.tracker.level2_raw,
+            actual_value=clean_value(actual, squash_all=squash_all),
         )
         self.indicators.append(indicator)
         return indicator

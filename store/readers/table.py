@@ -1,0 +1,440 @@
+"""Indicator rows out of the cells of one indicator table, read by content: level labels by the level
+vocabulary, the name, then the value cells the header announces (operator · value · unit, the outcome,
+scores). Rows are used where the document has them; a table flattened into one run of cells is read
+as a list of names and a list of value groups, paired in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from store.levels import Label, LevelTracker, canonical
+from store.model import Indicator
+from store.readers.stream import Token
+from store.readers.vocabulary import (
+    ACTUAL,
+    ANNUAL,
+    LEVEL1,
+    LEVEL2,
+    NAME,
+    OPERATOR,
+    OTHER,
+    PERIOD,
+    REASON,
+    SCORE,
+    TABLE,
+    UNIT,
+    VALUE_KINDS,
+    WEIGHT,
+    field_word,
+    header_kind,
+    is_nature,
+    is_number,
+    is_placeholder,
+    is_stop,
+    is_template_debris,
+    is_unit,
+    is_value,
+    normalize_operators,
+    operator_of,
+    split_value_suffix,
+)
+from store.text import clean_name, clean_value, squash
+
+_SLOT_KINDS = (PERIOD, ANNUAL, ACTUAL, OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER)
+_NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
+_JUNK = re.compile(r"^[(（]?\s*(?:\d+(?:\.\d+)?)?\s*分?\s*[)）]?$")
+_BRACKETS = set("()（）[]【】{}《》<>\"'“”‘’,，、:：;；。.")
+_REASONS = ("原因", "偏差", "由于", "导致", "因为", "未完成", "已完成", "无偏差", "改进")
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The value columns right of a table's 三级指标 column, in printed order."""
+
+    slots: tuple[str, ...]
+
+    @classmethod
+    def from_header(cls, kinds: list[str]) -> Columns:
+        """Columns of a header given as the kinds of its cells; a header printed in two rows (年度指标值 |
+        实际完成值 … above 指标性质 | 指标值 | 度量单位) is merged: the upper row names the lower value cell."""
+        level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, NAME)), len(kinds))
+        name_at = max((i for i, k in enumerate(kinds) if k == NAME), default=None)
+        after = [k for k in kinds[(name_at + 1 if name_at is not None else level_at):] if k in _SLOT_KINDS]
+        upper = [k for k in kinds[:level_at] if k in _SLOT_KINDS]
+        if upper:
+            merged = list(after)
+            claimed: set[int] = set()
+            for kind in upper:
+                spot = next((i for i, k in enumerate(merged) if k in (ANNUAL, PERIOD) and i not in claimed), None)
+                if kind in (ANNUAL, PERIOD) and spot is not None:
+                    merged[spot] = kind
+                    claimed.add(spot)
+                elif kind not in merged or kind in (ANNUAL, PERIOD):
+                    merged.append(kind)
+            after = merged
+        if not any(k in (ANNUAL, PERIOD) for k in after):
+            after.insert(0, ANNUAL)
+        return cls(tuple(after))
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """The columns that hold one value cell each in a flattened table (operator and unit join a value)."""
+        return tuple(k for k in self.slots if k in (PERIOD, ANNUAL, ACTUAL, WEIGHT, SCORE))
+
+
+@dataclass(slots=True)
+class TableResult:
+    """The indicators of one table and what could not be placed."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    unplaced: list[Token] = field(default_factory=list)
+
+    @property
+    def quality(self) -> int:
+        """How many indicators carry a value the value grammar reads: the better of two readings wins."""
+        return sum(1 for i in self.indicators if i.annual_value and is_value(i.annual_value)) - len(
+            [w for w in self.warnings if "no indicator" in w[1]])
+
+
+def is_junk(text: str) -> bool:
+    """Debris of a cut cell: a lone bracket or score ("(50分", "分)"), a lone 指标, a label's tail (意度指标)."""
+    compact = squash(text)
+    if not compact:
+        return True
+    if _JUNK.match(compact) and any(c in compact for c in "()（）分"):
+        return True
+    if all(c in _BRACKETS for c in compact):
+        return True
+    return len(compact) <= 6 and compact.endswith(("指标", "指")) and canonical(compact) is None
+
+
+def _label(tokens: list[Token], index: int) -> Label | None:
+    """The level label a cell is, if it is one: a complete label always, a partial one ("社会效益",
+    "服务对象满意度") only when a name follows it rather than a value."""
+    label = canonical(tokens[index].text)
+    if label is None or label.exact:
+        return label
+    following = next((t for t in tokens[index + 1:] if not t.empty), None)
+    if following is None or is_value(following.text) or is_stop(following.text):
+        return None
+    return label
+
+
+def _split_label_prefix(text: str) -> list[str]:
+    """Level labels run into the cell after them ("产出指标数量指标农村…覆盖率100%") cut off the front."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > 4:
+        cut = 0
+        for end in range(min(len(rest) - 2, 30), 3, -1):
+            head = rest[:end]
+            if head.endswith(("指标", ")", "）")) and (label := canonical(head)) is not None and label.exact:
+                cut = end
+                break
+        if not cut or is_junk(rest[cut:]):
+            break
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip()
+    pieces.append(rest)
+    return pieces
+
+
+def split_run_together(tokens: list[Token], cell_per_line: bool) -> list[Token]:
+    """Cells that hold a row run together cut into labels, name and value by the vocabulary and the
+    value grammar; a name is only cut from its value when no value cell follows in its row."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.empty or canonical(token.text) is not None or len(token.text) < 6:
+            out.append(token)
+            continue
+        for piece in _split_label_prefix(token.text):
+            out.append(Token(piece, token.line, token.row, token.spaced))
+    result: list[Token] = []
+    for index, token in enumerate(out):
+        following = out[index + 1] if index + 1 < len(out) else None
+        same_row = following is not None and (cell_per_line or following.row == token.row)
+        if (token.empty or canonical(token.text) is not None or is_value(token.text) or header_kind(token.text)
+                or (same_row and following is not None and not following.empty and is_value(following.text))):
+            result.append(token)
+            continue
+        split = split_value_suffix(token.text)
+        if split is None:
+            result.append(token)
+            continue
+        name, value = split
+        result.append(Token(name, token.line, token.row, token.spaced))
+        result.append(Token(value, token.line, token.row, token.spaced))
+    return result
+
+
+@dataclass
+class _Pending:
+    """An indicator being read: its name cells and the value cells placed so far."""
+
+    name: list[Token]
+    row: int
+    values: dict[str, str | None] = field(default_factory=dict)
+    next_slot: int = 0
+    lines: list[int] = field(default_factory=list)
+
+
+def _accepts(kind: str, token: Token, pending: _Pending, cell_per_line: bool) -> bool:
+    text = token.text
+    if token.empty:
+        return True
+    if kind == OPERATOR:
+        return operator_of(text) is not None or is_nature(text)
+    if kind == UNIT:
+        value = pending.values.get(ANNUAL) or pending.values.get(PERIOD) or ""
+        return is_unit(text) and bool(re.fullmatch(r"\s*[\d.,]+\s*", value))
+    if kind in (WEIGHT, SCORE):
+        return is_number(text)
+    if kind in (REASON, OTHER) and cell_per_line:
+        return any(word in text for word in _REASONS)
+    return True
+
+
+def _place(token: Token, pending: _Pending, slots: tuple[str, ...], cell_per_line: bool) -> bool:
+    """Put a cell into the first open column right of the last one filled that takes it."""
+    for position in range(pending.next_slot, len(slots)):
+        kind = slots[position]
+        if _accepts(kind, token, pending, cell_per_line):
+            pending.values[kind] = None if token.empty or is_placeholder(token.text) else token.text
+            pending.next_slot = position + 1
+            pending.row = token.row
+            pending.lines.append(token.line)
+            return True
+    return False
+
+
+def join_value(operator: str | None, value: str | None, unit: str | None) -> str | None:
+    """One target out of split operator · value · unit cells ("≧", "735", "人次" -> "≥735人次")."""
+    if value is None:
+        return None
+    value = normalize_operators(value.strip())
+    sign = operator_of(operator) if operator else None
+    if sign and value[:1] not in "≥≤<>=＞＜＝" and not value.startswith(("不", "大于", "小于", "低于", "高于")):
+        value = sign + value
+    if unit and not value.endswith(unit.strip()):
+        value += unit.strip()
+    return value
+
+
+def _raw(lines: list[str], numbers: list[int]) -> str:
+    distinct = sorted(set(numbers))
+    return "\n".join(lines[n - 1] for n in distinct if 0 < n <= len(lines))
+
+
+class _Reader:
+    """The ordered reading of one table body: labels, then a name, then its value cells."""
+
+    def __init__(self, columns: Columns, cell_per_line: bool, lines: list[str]) -> None:
+        self.columns = columns
+        self.cell_per_line = cell_per_line
+        self.lines = lines
+        self.tracker = LevelTracker()
+        self.result = TableResult()
+        self.pending: _Pending | None = None
+        self.labels: list[Token] = []
+
+    def _apply_labels(self) -> None:
+        if self.labels:
+            texts = [t.text for t in self.labels]
+            self.tracker.update(texts[:2])
+            for text in texts[2:]:
+                self.tracker.update([text])
+            self.labels = []
+
+    def _flush(self) -> None:
+        pending = self.pending
+        self.pending = None
+        if pending is None:
+            return
+        name = clean_name("".join(t.text for t in pending.name) if pending.name[0].spaced else " ".join(
+            t.text for t in pending.name))
+        if not name or is_template_debris(name):
+            return
+        values = pending.values
+        annual = join_value(values.get(OPERATOR), values.get(ANNUAL), values.get(UNIT))
+        period = join_value(None, values.get(PERIOD), None)
+        if annual is None and period is not None and ANNUAL not in self.columns.slots:
+            annual, period = period, None
+        actual = values.get(ACTUAL)
+        level1, level2 = self.tracker.current
+        self.result.indicators.append(Indicator(
+            level1=level1, level2=level2, name=name,
+            period_value=clean_value(period), annual_value=clean_value(annual),
+            line=pending.name[0].line, raw=_raw(self.lines, [t.line for t in pending.name] + pending.lines),
+            level1_raw=self.tracker.level1_raw, level2_raw=self.tracker.level2_raw,
+            actual_value=clean_value(normalize_operators(actual)) if actual else None,
+        ))
+
+    def _continues(self, token: Token) -> bool:
+        """Whether a cell belongs to the indicator being read rather than starting the next one."""
+        pending = self.pending
+        if pending is None or pending.next_slot >= len(self.columns.slots):
+            return False
+        if self.cell_per_line or token.row == pending.row:
+            return True
+        # a new printed row continues the indicator only with value cells it still lacks
+        if not is_value(token.text):
+            return False
+        filled = {k for k, v in pending.values.items() if v is not None}
+        return not (filled & {ANNUAL, PERIOD}) or bool(set(self.columns.slots[pending.next_slot:]) - filled)
+
+    def read(self, tokens: list[Token]) -> int:
+        """Read cells until the table ends; the index of the first cell not read."""
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            text = token.text
+            if token.empty:
+                self._apply_labels()
+                if self.pending is not None and self._continues(token):
+                    _place(token, self.pending, self.columns.slots, self.cell_per_line)
+                index += 1
+                continue
+            if is_stop(text) or field_word(text) == "name":
+                break
+            kind = header_kind(text)
+            if kind is not None or is_junk(text):
+                if kind is not None and kind != TABLE:
+                    self._flush()
+                index += 1
+                continue
+            label = None if (self.pending is not None and self._continues(token) and not canonical(text)) else (
+                _label(tokens, index))
+            if label is not None:
+                self._flush()
+                if self.labels and not self.cell_per_line and self.labels[-1].row != token.row:
+                    self._apply_labels()
+                self.labels.append(token)
+                index += 1
+                continue
+            self._apply_labels()
+            if self.pending is not None and self._continues(token) and _place(
+                    token, self.pending, self.columns.slots, self.cell_per_line):
+                index += 1
+                continue
+            self._flush()
+            if is_value(text) and not any(c.isalpha() and not c.isascii() for c in text[:1]) and (
+                    operator_of(text[:1]) or text[:1].isdigit()):
+                self.result.warnings.append((token.line, f"value {text!r} has no indicator name before it"))
+            else:
+                self.pending = _Pending([token], token.row, lines=[token.line])
+            index += 1
+        self._apply_labels()
+        self._flush()
+        return index
+
+
+def read_rows(tokens: list[Token], columns: Columns, cell_per_line: bool, lines: list[str]) -> tuple[TableResult, int]:
+    """The ordered reading of a table body, and where it stopped."""
+    reader = _Reader(columns, cell_per_line, lines)
+    end = reader.read(tokens)
+    return reader.result, end
+
+
+def flattened(tokens: list[Token]) -> bool:
+    """Whether a table was flattened into one run of cells: one printed row holding three level labels."""
+    per_row: dict[int, int] = {}
+    for token in tokens:
+        if canonical(token.text) is not None:
+            per_row[token.row] = per_row.get(token.row, 0) + 1
+            if per_row[token.row] >= 3:
+                return True
+    return False
+
+
+def read_flattened(tokens: list[Token], columns: Columns, lines: list[str]) -> TableResult:
+    """A table whose cells lost their order (a spreadsheet flattened to one line): names in order with the
+    levels printed before them, value cells in order cut into groups of the header's value columns, and
+    the n-th group given to the n-th name."""
+    result = TableResult()
+    tracker = LevelTracker()
+    counted = columns.counted or (ANNUAL,)
+    numbered = any(_NUMBERED.match(squash(t.text)) for t in tokens)
+    names: list[tuple[list[Token], tuple[str | None, str | None], tuple[str | None, str | None]]] = []
+    values: list[Token] = []
+    previous_was_label = False
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        text = token.text
+        if token.empty:
+            index += 1
+            continue
+        if is_stop(text):
+            break
+        if header_kind(text) is not None or is_junk(text) or field_word(text) is not None:
+            previous_was_label = False
+            index += 1
+            continue
+        label = canonical(text)
+        if label is not None and not _NUMBERED.match(squash(text)):
+            tracker.update([text])
+            previous_was_label = True
+            index += 1
+            continue
+        starts_name = _NUMBERED.match(squash(text)) if numbered else (previous_was_label and not is_value(text))
+        previous_was_label = False
+        if starts_name:
+            name = [token]
+            index += 1
+            while index < len(tokens) and _plain(tokens[index]):
+                name.append(tokens[index])
+                index += 1
+            names.append((name, tracker.current, (tracker.level1_raw, tracker.level2_raw)))
+            continue
+        if is_value(text) or operator_of(text) is not None:
+            values.append(token)
+        else:
+            result.unplaced.append(token)
+        index += 1
+    groups = _value_groups(values, len(counted))
+    for number, (name, (level1, level2), (level1_raw, level2_raw)) in enumerate(names):
+        group = groups[number] if number < len(groups) else []
+        by_kind = {kind: cell.text for kind, cell in zip(counted, group, strict=False)}
+        text = clean_name("".join(t.text for t in name))
+        if not text or is_template_debris(text):
+            continue
+        annual = by_kind.get(ANNUAL)
+        result.indicators.append(Indicator(
+            level1=level1, level2=level2, name=text,
+            period_value=clean_value(by_kind.get(PERIOD)),
+            annual_value=clean_value(normalize_operators(annual)) if annual else None,
+            line=name[0].line, raw=_raw(lines, [t.line for t in name + group]),
+            level1_raw=level1_raw, level2_raw=level2_raw,
+            actual_value=clean_value(by_kind.get(ACTUAL)),
+        ))
+    for group in groups[len(names):]:
+        cells = " ".join(cell.text for cell in group)
+        result.warnings.append((group[0].line, f"value cells {cells!r} could not be given to an indicator name"))
+    return result
+
+
+def _plain(token: Token) -> bool:
+    """A cell that can only continue the name before it (the rest of a wrapped name cell)."""
+    text = token.text
+    return not (token.empty or is_stop(text) or header_kind(text) is not None or is_junk(text)
+                or canonical(text) is not None or is_value(text) or operator_of(text) is not None
+                or field_word(text) is not None or _NUMBERED.match(squash(text)))
+
+
+def _value_groups(values: list[Token], size: int) -> list[list[Token]]:
+    """Value cells joined where an operator or a unit stands alone, then cut into groups of ``size``."""
+    joined: list[Token] = []
+    for token in values:
+        if joined and operator_of(joined[-1].text) is not None and not is_value(joined[-1].text[1:] or "x"):
+            previous = joined.pop()
+            joined.append(Token(previous.text + token.text, previous.line, previous.row, previous.spaced))
+            continue
+        joined.append(token)
+    return [joined[i:i + size] for i in range(0, len(joined), size)]
+
+
+__all__ = ["VALUE_KINDS", "Columns", "TableResult", "flattened", "is_junk", "join_value", "read_flattened",
+           "read_rows", "split_run_together"]
