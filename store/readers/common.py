@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 
 from store.levels import DEPARTMENT_LEVEL1, LevelTracker, canonical
 from store.model import Document, Indicator, ParseWarning, Record
-from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash
+from store.readers.vocabulary import header_kind
+from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash, strip_html
 
 
 def most_common(values: list[str | None]) -> str | None:
@@ -268,6 +269,16 @@ def assign_values(row: RowIndicator, kinds: list[str], offsets: list[int]) -> di
             result[kind] = cell.text
             used.add(kind)
     return result
+
+
+def columns_outside(header: list[str], kinds: tuple[str, ...]) -> bool:
+    """Whether a header names a column right of 三级指标 that is none of ``kinds`` (a layout reader takes
+    only the tables whose columns it knows)."""
+    texts = [strip_html(text) for text in header]
+    if "三级指标" not in [squash(t) for t in texts]:
+        return False
+    after = texts[[squash(t) for t in texts].index("三级指标") + 1:]
+    return any(text.strip() and (kind := header_kind(text)) is not None and kind not in kinds for text in after)
 
 
 def value_kinds(header: list[Cell], name_column: int) -> tuple[list[str], list[int]]:

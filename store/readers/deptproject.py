@@ -14,6 +14,7 @@ from store.readers.common import (
     RecordBuilder,
     Warnings,
     cells_of,
+    columns_outside,
     finish,
     most_common,
     value_kinds,
@@ -27,10 +28,12 @@ _TABLE_WORDS = ("绩效指标", "年度绩效指标")
 
 
 def _header(cells: list[Cell]) -> bool:
+    """This layout's indicator header: levels, 三级指标, then target value columns only (a table with
+    operator, unit or self-evaluation columns is read by the general reader)."""
     texts = [squash(c.text) for c in cells]
     return "三级指标" in texts and "一级指标" in texts and texts.count("三级指标") == 1 and not any(
         "运算符" in t for t in texts
-    )
+    ) and not columns_outside(texts, ("annual", "period"))
 
 
 def detect(text: str) -> bool:
