@@ -111,10 +111,12 @@ def parse_amount(text: str | None) -> float | None:
         return None
 
 
+# words that end in 市 / 区 but name no place: "洪湖市城市管理执法局" is 洪湖市's, not a county "城市"'s
+_NOT_A_COUNTY = r"(?!城市|城区|市区|社区|园区|小区|景区|校区|片区|辖区|山区|矿区|林区|牧区|灾区|库区|老区|特区)"
 _REGION = re.compile(
     r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
     r"(?:[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,6}?(?:县|区|旗|市))?)"
+    rf"(?:{_NOT_A_COUNTY}[\u4e00-\u9fff]{{1,6}}?(?:县|区|旗|市))?)"
 )
 _ORG_PREFIX = re.compile(r"^[\[【(（]?\d*[\]】)）]?[-—]?\d*[-—]?")
 
@@ -144,7 +146,7 @@ def region_of(organisation: str | None) -> str | None:
 _ADMIN_UNITS = re.compile(
     r"^(?P<province>[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
     r"(?P<city>[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟))?"
-    r"(?P<county>[\u4e00-\u9fff]{1,6}?(?:县|区|旗|市))?"
+    rf"(?P<county>{_NOT_A_COUNTY}[\u4e00-\u9fff]{{1,6}}?(?:县|区|旗|市))?"
 )
 
 

@@ -103,13 +103,55 @@ def _amount(tokens: list[Token], index: int) -> float | None:
             continue
         suffix = match.group(2)
         unit = {"万元": "万元", "万": "万元", "元": "元"}.get(suffix or "", unit or "")
-        if not unit:
-            for before in reversed(tokens[max(0, index - _LOOK_BACK):index]):
-                unit = _money_unit(before.text) or ""
-                if unit:
-                    break
-        return round(amount / 10000, 6) if unit == "元" else amount
+        return round(amount / 10000, 6) if (unit or _unit_before(tokens, index)) == "元" else amount
     return None
+
+
+def _unit_before(tokens: list[Token], index: int) -> str | None:
+    """The money unit printed in the cells before an amount field word (项目资金(元) … 年度资金总额)."""
+    for before in reversed(tokens[max(0, index - _LOOK_BACK):index + 1]):
+        unit = _money_unit(before.text)
+        if unit:
+            return unit
+    return None
+
+
+def _in_wan(amount: float, tokens: list[Token], index: int) -> float:
+    return round(amount / 10000, 6) if _unit_before(tokens, index) == "元" else amount
+
+
+_BUDGET_COLUMNS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+_PERCENT = re.compile(r"^\d+(?:\.\d+)?[%％]$")
+_PLACEHOLDER = re.compile(r"^[-—–－/／]+$")
+
+
+def _budget_cell(text: str) -> str | None:
+    bare = re.sub(r"[(（][^()（）]*[)）]?$", "", squash(nfkc(text)))
+    return bare if bare in _BUDGET_COLUMNS else None
+
+
+def _budget_row_amount(tokens: list[Token], index: int) -> float | None:
+    """全年预算数 out of a self-evaluation table's budget row (年初预算数 · 全年预算数 · 全年执行数 · 分值 ·
+    执行率 · 得分). Empty cells vanish in a copied table, so the figures are aligned from the right of
+    the 执行率 percent, the one cell that is always filled and always a percent."""
+    columns = list(dict.fromkeys(c for t in tokens if (c := _budget_cell(t.text)) is not None))
+    if "全年预算数" not in columns:
+        return None
+    run: list[str] = []
+    for token in tokens[index + 1:index + 1 + _LOOK_AHEAD + len(columns)]:
+        text = squash(nfkc(token.text))
+        if _MONEY.match(text) or _PERCENT.match(text) or _PLACEHOLDER.match(text):
+            run.append(text)
+        elif run:
+            break
+    percent_at = next((i for i, text in enumerate(run) if _PERCENT.match(text)), None)
+    if percent_at is not None and "执行率" in columns:
+        aligned = dict(zip(reversed(columns[:columns.index("执行率")]), reversed(run[:percent_at]), strict=False))
+    else:
+        aligned = dict(zip(reversed(columns), reversed(run[:len(columns)]), strict=False))
+    cell = aligned.get("全年预算数")
+    match = _MONEY.match(cell) if cell else None
+    return parse_amount(match.group(1)) if match else None
 
 
 def _plausible_organisation(value: str | None) -> bool:
@@ -151,10 +193,13 @@ def read_fields(tokens: list[Token], cell_per_line: bool) -> Fields:
             following = next((t for t in tokens[index + 1:index + 4]
                               if not t.empty and len(t.text) >= 10 and field_word(t.text) is None), None)
             fields.goal = following.text if following else None
+    if "年度资金总额" in amounts and (budget := _budget_row_amount(tokens, amounts["年度资金总额"])) is not None:
+        fields.amount_wan = _in_wan(budget, tokens, amounts["年度资金总额"])
     for word in AMOUNT_PRIORITY:
+        if fields.amount_wan is not None:
+            break
         if word in amounts and (amount := _amount(tokens, amounts[word])) is not None:
             fields.amount_wan = amount
-            break
     fields.region = _region(fields, tokens)
     return fields
 

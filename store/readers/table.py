@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from store.levels import Label, LevelTracker, canonical
+from store.levels import DEPARTMENT_LEVEL1, Label, LevelTracker, canonical
 from store.model import Indicator
 from store.readers.stream import Token
 from store.readers.vocabulary import (
@@ -39,6 +39,7 @@ from store.readers.vocabulary import (
     normalize_operators,
     operator_of,
     split_value_suffix,
+    starts_record,
 )
 from store.text import clean_name, clean_value, squash
 
@@ -111,15 +112,24 @@ def is_junk(text: str) -> bool:
     return len(compact) <= 6 and compact.endswith(("指标", "指")) and canonical(compact) is None
 
 
-def _label(tokens: list[Token], index: int) -> Label | None:
+def _label(tokens: list[Token], index: int, cell_per_line: bool) -> Label | None:
     """The level label a cell is, if it is one: a complete label always, a partial one ("社会效益",
-    "服务对象满意度") only when a name follows it rather than a value."""
-    label = canonical(tokens[index].text)
-    if label is None or label.exact:
+    "服务对象满意度") only when a name follows it rather than a value. After a department framework's
+    level 1 (履职效能 …) in the same row, the next cell is that framework's own level 2 when a name
+    follows it."""
+    token = tokens[index]
+    label = canonical(token.text)
+    if label is not None and label.exact:
         return label
     following = next((t for t in tokens[index + 1:] if not t.empty), None)
     if following is None or is_value(following.text) or is_stop(following.text):
         return None
+    if label is None:
+        previous = tokens[index - 1] if index else None
+        level1 = canonical(previous.text) if previous is not None and not previous.empty else None
+        if (level1 is not None and level1.text in DEPARTMENT_LEVEL1 and (cell_per_line or previous.row == token.row)
+                and (cell_per_line or following.row == token.row) and canonical(following.text) is None):
+            return Label(squash(token.text), exact=False)
     return label
 
 
@@ -297,7 +307,7 @@ class _Reader:
                     _place(token, self.pending, self.columns.slots, self.cell_per_line)
                 index += 1
                 continue
-            if is_stop(text) or field_word(text) == "name":
+            if is_stop(text) or starts_record(text):
                 break
             kind = header_kind(text)
             if kind is not None or is_junk(text):
@@ -305,8 +315,7 @@ class _Reader:
                     self._flush()
                 index += 1
                 continue
-            label = None if (self.pending is not None and self._continues(token) and not canonical(text)) else (
-                _label(tokens, index))
+            label = _label(tokens, index, self.cell_per_line)
             if label is not None:
                 self._flush()
                 if self.labels and not self.cell_per_line and self.labels[-1].row != token.row:

@@ -132,6 +132,14 @@ def find_fields(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _FIELD_PATTERN.finditer(squash(text))]
 
 
+def starts_record(text: str) -> bool:
+    """A cell that begins the next project's block: 项目名称, alone or run into its value."""
+    if field_word(text) == "name":
+        return True
+    found = find_fields(text) if len(text) <= 80 else []
+    return bool(found) and found[0][0] == 0 and FIELD_WORDS.get(found[0][2]) == "name"
+
+
 def is_stop(text: str) -> bool:
     """A cell that ends an indicator table (合计, 总分, 其他需要说明事项, 附件 …)."""
     bare = squash(nfkc(text))
@@ -169,7 +177,7 @@ _NUMBER = r"\d+(?:[.,]\d+)*"
 _UNIT = (r"(?:%|％|‰|[万亿千百]?(?:人次|人|户|次|家|个|篇|份|类|套|件|名|项|场|期|批次|批|台|所|条|本|册|张|元|"
          r"平方米|平米|米|公里|千米|亩|床|分钟|小时|个工作日|工作日|天|日|周|个月|月|年|秒|种|处|座|支|辆|例|单|笔|"
          r"起|点|倍|分|吨|公斤|千克|斤|株|头|只|间|栋|幢|村|校|园|区|县|镇|乡|期|元/人|元/人/年|元/年|元/月|"
-         r"元/平方米|人/年|次/年|小时/天))?")
+         r"元/平方米|人/年|次/年|小时/天|[\u4e00-\u9fff]{1,2}))?")
 _PRE_WORDS = (r"(?:[≥≤<>=≧≦═＞＜＝]=?|大于等于|小于等于|不低于|不少于|不小于|不高于|不超过|不大于|不多于|"
               r"大于|小于|高于|低于|达到|约|至少)")
 _POST_WORDS = r"(?:及以上|以上|及以下|以下|以内|之内|左右)?"
@@ -207,7 +215,7 @@ def is_value(text: str) -> bool:
         return False
     if len(compact) <= 4 and _VALUE_WORDS.search(compact):
         return True
-    if len(compact) <= 10 and re.search(rf"{_ADVERBS}{_VERBS}", compact):
+    if len(compact) <= 10 and (phrase := re.search(rf"{_ADVERBS}{_VERBS}", compact)) and phrase.start() <= 2:
         return True
     return bool(_QUALITATIVE.fullmatch(compact))
 
