@@ -97,7 +97,7 @@ _CORE_PIECES = {core[i:j] for core in _TRUNCATABLE for i in range(len(core)) for
 @lru_cache(maxsize=65536)
 def canonical(raw: str | None) -> Label | None:
     """Read a level label back to its canonical form, or None when the text is not a level label."""
-    if not raw:
+    if not raw or len(raw) > 80:
         return None
     text = squash(nfkc(raw))
     if "<" in text:

@@ -286,8 +286,10 @@ _TRADITIONAL_WORDS = ("指標", "績效", "項目", "預算", "單位", "實施"
 
 
 def looks_traditional(text: str) -> bool:
-    """Whether a document is written in traditional characters (judged by the template's own words)."""
-    return any(word in text for word in _TRADITIONAL_WORDS)
+    """Whether a document is written in traditional characters (judged by the template's own words in its
+    first pages: a traditional copy uses them from the title on)."""
+    head = text[:100_000]
+    return any(word in head for word in _TRADITIONAL_WORDS)
 
 
 @cache

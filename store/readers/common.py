@@ -274,10 +274,11 @@ def assign_values(row: RowIndicator, kinds: list[str], offsets: list[int]) -> di
 def columns_outside(header: list[str], kinds: tuple[str, ...]) -> bool:
     """Whether a header names a column right of 三级指标 that is none of ``kinds`` (a layout reader takes
     only the tables whose columns it knows)."""
-    texts = [strip_html(text) for text in header]
+    texts = [strip_html(text) for text in header[:60]]
     if "三级指标" not in [squash(t) for t in texts]:
         return False
-    after = texts[[squash(t) for t in texts].index("三级指标") + 1:]
+    position = [squash(t) for t in texts].index("三级指标")
+    after = texts[position + 1:position + 13]
     return any(text.strip() and (kind := header_kind(text)) is not None and kind not in kinds for text in after)
 
 

@@ -33,7 +33,7 @@ def _header(cells: list[Cell]) -> bool:
     texts = [squash(c.text) for c in cells]
     return "三级指标" in texts and "一级指标" in texts and texts.count("三级指标") == 1 and not any(
         "运算符" in t for t in texts
-    ) and not columns_outside(texts, ("annual", "period"))
+    ) and not columns_outside(texts[texts.index("一级指标"):], ("annual", "period"))
 
 
 def detect(text: str) -> bool:

@@ -61,7 +61,8 @@ def _value_after(tokens: list[Token], index: int, cell_per_line: bool) -> str | 
     """The cell a field word labels: the next cell (the rest of its row when cut at spaces)."""
     label = tokens[index]
     parts: list[str] = []
-    for token in tokens[index + 1:]:
+    for position in range(index + 1, len(tokens)):
+        token = tokens[position]
         if token.empty:
             if cell_per_line:
                 break

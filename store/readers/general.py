@@ -31,19 +31,38 @@ from store.text import nfkc, short_region, squash
 
 NAME = "general"
 
-_TABLE_WORDS = ("三级指标", "二级指标", "指标名称", "指标内容")
+_NAME_WORDS = ("三级指标", "指标名称", "指标内容")
+_BESIDE_WORDS = ("一级指标", "二级指标", "指标值")
+_WINDOW = 300
+_MAX_LOOKS = 50
 _YEAR_OF_TABLE = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = ("绩效", "目标表", "自评表", "申报表", "预算")
 
 
+def _near(text: str, word: str, beside: tuple[str, ...], window: int) -> bool:
+    """Whether ``word`` occurs with one of ``beside`` within ``window`` characters (a few looks at most)."""
+    start = text.find(word)
+    looks = 0
+    while start >= 0 and looks < _MAX_LOOKS:
+        around = text[max(0, start - window):start + len(word) + window]
+        if any(other in around for other in beside):
+            return True
+        start = text.find(word, start + 1)
+        looks += 1
+    return False
+
+
 def detect(text: str) -> bool:
-    """Whether a document holds an indicator table by the template's header words (cheap: substrings)."""
-    if any(word in text for word in _TABLE_WORDS):
-        return True
-    if " " in text or "\u3000" in text:
-        compact = text.replace(" ", "").replace("\u3000", "")
-        return any(word in compact for word in _TABLE_WORDS)
+    """Whether a document holds an indicator table: a 三级指标 header word beside a level or value header,
+    or a level-1 label with a level-2 label after it (cheap: substring searches in a window)."""
+    head = text[:200_000]
+    compact = head.replace(" ", "").replace("\u3000", "") if " " in head or "\u3000" in head else ""
+    for candidate in (text, compact):
+        if any(_near(candidate, word, _BESIDE_WORDS, _WINDOW) for word in _NAME_WORDS):
+            return True
+        if _near(candidate, "产出指标", ("数量指标", "质量指标", "时效指标"), 60):
+            return True
     return False
 
 
@@ -56,6 +75,8 @@ class _HeaderRun:
 
 def _segment(text: str) -> list[str] | None:
     """A header row whose cells ran together ("绩效指标一级指标二级指标指标内容指标值") cut into its words."""
+    if len(text) > 120 or "指标" not in text:
+        return None
     compact = squash(nfkc(text))
     if len(compact) > 80 or not any(word in compact for word in ("一级指标", "二级指标", "三级指标", "指标名称",
                                                                    "指标内容")):
@@ -103,6 +124,8 @@ def _header_runs(tokens: list[Token]) -> tuple[list[Token], list[_HeaderRun]]:
 def _headerless_table(tokens: list[Token]) -> _HeaderRun | None:
     """A table printed without its header row: it starts at a level-1 label followed by a level-2 label."""
     for index in range(len(tokens) - 1):
+        if "指标" not in tokens[index].text:
+            continue
         first, second = canonical(tokens[index].text), canonical(tokens[index + 1].text)
         if first and first.exact and first.is_level1_only and second and second.exact and second.is_level2_only:
             return _HeaderRun(index, index, [])

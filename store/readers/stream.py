@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from store.levels import canonical
-from store.readers.vocabulary import exact_word
+from store.levels import ALL_LABELS, DEPARTMENT_LEVEL1, canonical
+from store.readers.vocabulary import FIELD_WORDS, HEADER_WORDS, exact_word
 from store.text import clean_cell
 
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}")
@@ -116,8 +116,16 @@ def split_row(line: str) -> tuple[list[str], bool]:
     return parts, len(parts) > 1
 
 
+# the last characters of the words pieces are joined back into: a cheap test before reading the piece
+_WORD_ENDINGS = frozenset(
+    {word[-1] for word in (*FIELD_WORDS, *HEADER_WORDS, *ALL_LABELS, *DEPARTMENT_LEVEL1)} | set(")）分等指:：")
+)
+
+
 def _vocabulary(text: str) -> bool:
     """Whether a joined piece is a word of the template (a level label, a header, a field label)."""
+    if text[-1] not in _WORD_ENDINGS:
+        return False
     label = canonical(text)
     return (label is not None and label.exact) or exact_word(text)
 

@@ -121,7 +121,7 @@ def _label(tokens: list[Token], index: int, cell_per_line: bool) -> Label | None
     label = canonical(token.text)
     if label is not None and label.exact:
         return label
-    following = next((t for t in tokens[index + 1:] if not t.empty), None)
+    following = _next_cell(tokens, index)
     if following is None or is_value(following.text) or is_stop(following.text):
         return None
     if label is None:
@@ -131,6 +131,13 @@ def _label(tokens: list[Token], index: int, cell_per_line: bool) -> Label | None
                 and (cell_per_line or following.row == token.row) and canonical(following.text) is None):
             return Label(squash(token.text), exact=False)
     return label
+
+
+def _next_cell(tokens: list[Token], index: int) -> Token | None:
+    for position in range(index + 1, len(tokens)):
+        if not tokens[position].empty:
+            return tokens[position]
+    return None
 
 
 def _split_label_prefix(text: str) -> list[str]:

@@ -80,9 +80,15 @@ def _bare(text: str) -> str:
     return squash(nfkc(text)).rstrip(":：")
 
 
+# every header word holds one of these characters: a cheap test before any normalising
+_HEADER_HINT = re.compile(r"[指值分权得因符注限准评位容称]")
+
+
 @lru_cache(maxsize=32768)
 def header_kind(text: str) -> str | None:
     """The column a table-header cell names (三级指标 -> name, 年度指标值 -> annual …), or None."""
+    if len(text) > 60 or not _HEADER_HINT.search(text):
+        return None
     bare = _bare(text)
     if not bare or len(bare) > 30:
         return None
