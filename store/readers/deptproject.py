@@ -37,9 +37,11 @@ def _header(cells: list[Cell]) -> bool:
 
 
 def detect(text: str) -> bool:
-    return any(
+    """A department-wide table (部门名称) with tab rows under a 三级指标 header of target columns only;
+    project tables without it are the template family's plain form, read by the general reader."""
+    return "部门名称" in text and any(
         "\t" in line and "三级指标" in line and _header(cells_of(line)) for line in text.split("\n")
-    ) and ("项目名称" in text or "部门名称" in text)
+    )
 
 
 def _after(cells: list[Cell], label: str) -> Cell | None:

@@ -8,6 +8,7 @@ and the value grammar, whatever holds the cells apart (tabs, pipes, spaces, one 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from store.levels import canonical
@@ -141,6 +142,14 @@ class _Draft:
     line: int = 0
 
 
+def _one_cell_per_row(body: list[Token]) -> bool:
+    """Whether a table was copied one cell per line (rows of one cell, even after cutting run-together
+    cells): then a value on the line after its name is still that name's."""
+    cells_per_row = Counter(token.row for token in body if not token.empty)
+    rows = len(cells_per_row)
+    return rows >= 4 and sum(1 for count in cells_per_row.values() if count == 1) * 4 >= rows * 3
+
+
 def _year(tokens: list[Token]) -> int | None:
     """The budget year from the title: "(2021年度)", else a year in a short title line."""
     for token in tokens:
@@ -186,7 +195,8 @@ def read(text: str, source: str) -> Document:
     for number, run in enumerate(runs):
         end_of_body = runs[number + 1].start if number + 1 < len(runs) else len(tokens)
         body = split_run_together(tokens[run.end:end_of_body], stream.cell_per_line)
-        result, stop = _read_table(body, run.kinds, stream.cell_per_line, stream.lines)
+        cell_per_line = stream.cell_per_line or _one_cell_per_row(body)
+        result, stop = _read_table(body, run.kinds, cell_per_line, stream.lines)
         if not draft.line:
             draft.line = tokens[run.start].line if run.start < len(tokens) else 0
         draft.tables.append(result)

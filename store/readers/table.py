@@ -148,7 +148,7 @@ def _split_label_prefix(text: str) -> list[str]:
         cut = 0
         for end in range(min(len(rest) - 2, 30), 3, -1):
             head = rest[:end]
-            if head.endswith(("指标", ")", "）")) and (label := canonical(head)) is not None and label.exact:
+            if head.endswith(("指标", "目标", ")", "）")) and (label := canonical(head)) is not None and label.exact:
                 cut = end
                 break
         if not cut or is_junk(rest[cut:]):

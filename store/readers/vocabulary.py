@@ -244,6 +244,8 @@ _SUFFIX_START = re.compile(
     r"[≥≤<>=≧≦═＞＜＝\d]|大于|小于|不低于|不少于|不小于|不高于|不超过|不大于|达到|至少|低于|高于"
 )
 _QUALITATIVE_TAIL = re.compile(rf"{_ADVERBS}{_VERBS}$")
+# one-word values; cut off a name only when four characters or more of name are left
+_WORD_TAIL = re.compile(r"(?:有效|及时|长期|良好|优秀|合格|达标|显著|明显|到位|按时完成|稳定|是|否)$")
 
 
 def split_value_suffix(text: str) -> tuple[str, str] | None:
@@ -259,8 +261,8 @@ def split_value_suffix(text: str) -> tuple[str, str] | None:
         tail = compact[start:]
         if _QUANTITY.fullmatch(squash(nfkc(tail))) and not compact[start - 1].isdigit():
             return compact[:start].strip(), tail.strip()
-    qualitative = _QUALITATIVE_TAIL.search(compact)
-    if qualitative and qualitative.start() >= 2:
+    qualitative = _QUALITATIVE_TAIL.search(compact) or _WORD_TAIL.search(compact)
+    if qualitative and qualitative.start() >= (2 if qualitative.re is _QUALITATIVE_TAIL else 4):
         return compact[: qualitative.start()].strip(), qualitative.group(0)
     return None
 
