@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import random
 import re
+from functools import cache
+
+import opencc
 
 FORMS = ("tabs", "pipes", "markdown", "spaces", "cell-per-line", "bare-pipes", "run-together", "traditional")
 
@@ -50,11 +53,14 @@ def _cells_of(document: dict, rng: random.Random, yuan: bool) -> list[list[str]]
     return rows
 
 
+@cache
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
 def _traditional(text: str, rng: random.Random) -> str:
     """A mirror copy: traditional characters, and a pinyin gloss after some of them."""
-    import opencc
-
-    converted = opencc.OpenCC("s2t").convert(text)
+    converted = _to_traditional().convert(text)
     out = []
     for char in converted:
         out.append(char)
