@@ -94,6 +94,15 @@ _TRUNCATABLE = {core: label for core, label in _CORES.items() if label != "社�
 _CORE_PIECES = {core[i:j] for core in _TRUNCATABLE for i in range(len(core)) for j in range(i + 4, len(core) + 1)}
 
 
+def _one_slip(core: str) -> str | None:
+    """The one label whose core differs from ``core`` in exactly one character, if there is one."""
+    if not 2 <= len(core) <= 9:
+        return None
+    hits = {label for known, label in _TRUNCATABLE.items()
+            if len(known) == len(core) and sum(a != b for a, b in zip(known, core, strict=True)) == 1}
+    return hits.pop() if len(hits) == 1 else None
+
+
 @lru_cache(maxsize=65536)
 def canonical(raw: str | None) -> Label | None:
     """Read a level label back to its canonical form, or None when the text is not a level label."""
@@ -126,6 +135,9 @@ def canonical(raw: str | None) -> Label | None:
     core = _CORE_SYNONYMS.get(core, core)
     if core in _CORES:
         return Label(_CORES[core], exact=complete)
+    if complete and text.endswith("指标") and (slip := _one_slip(core)) is not None:
+        # an OCR slip in one character of a complete label: 质重指标, 数暈指标
+        return Label(slip, exact=True)
     # Truncated at the front ("会公众满意度指"): a unique canonical core that ends with this text.
     if len(core) >= 4 and core in _CORE_PIECES:
         hits = [label for c, label in _TRUNCATABLE.items() if c.endswith(core) or c.startswith(core)]

@@ -5,11 +5,12 @@ reader can use rows where the document has them and read by content where it doe
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
 from store.levels import ALL_LABELS, DEPARTMENT_LEVEL1, canonical
-from store.readers.vocabulary import FIELD_WORDS, HEADER_WORDS, exact_word
+from store.readers.vocabulary import FIELD_WORDS, HEADER_WORDS, exact_word, is_page_mark
 from store.text import clean_cell
 
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}")
@@ -99,6 +100,8 @@ def _join_wrapped(parts: list[str]) -> str:
 
 def split_row(line: str) -> tuple[list[str], bool]:
     """The cells of one printed row and whether they were cut at single spaces."""
+    if "&" in line:
+        line = html.unescape(line).replace("\xa0", " ")
     if "\t" in line:
         return [clean_cell(part) for part in line.split("\t")], False
     if "|" in line:
@@ -193,7 +196,7 @@ def read_stream(text: str) -> Stream:
         return Stream(join_fragments(_cells_between_bare_pipes(lines)), lines, cell_per_line=True)
     tokens: list[Token] = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line.strip() or (len(line) < 40 and is_page_mark(line)):
             continue
         parts, spaced = split_row(line)
         for part in parts:

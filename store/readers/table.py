@@ -15,6 +15,7 @@ from store.readers.stream import Token
 from store.readers.vocabulary import (
     ACTUAL,
     ANNUAL,
+    INDEX,
     LEVEL1,
     LEVEL2,
     NAME,
@@ -31,6 +32,7 @@ from store.readers.vocabulary import (
     header_kind,
     is_nature,
     is_number,
+    is_page_mark,
     is_placeholder,
     is_stop,
     is_template_debris,
@@ -46,6 +48,7 @@ from store.text import clean_name, clean_value, squash
 _SLOT_KINDS = (PERIOD, ANNUAL, ACTUAL, OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER)
 _NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
 _JUNK = re.compile(r"^[(（]?\s*(?:\d+(?:\.\d+)?)?\s*分?\s*[)）]?$")
+_JOINING = set(",，、(（《“和及与的对在")
 _BRACKETS = set("()（）[]【】{}《》<>\"'“”‘’,，、:：;；。.")
 _REASONS = ("原因", "偏差", "由于", "导致", "因为", "未完成", "已完成", "无偏差", "改进")
 
@@ -55,6 +58,7 @@ class Columns:
     """The value columns right of a table's 三级指标 column, in printed order."""
 
     slots: tuple[str, ...]
+    leading: tuple[str, ...] = ()  # columns printed left of the levels (序号)
 
     @classmethod
     def from_header(cls, kinds: list[str]) -> Columns:
@@ -77,7 +81,7 @@ class Columns:
             after = merged
         if not any(k in (ANNUAL, PERIOD) for k in after):
             after.insert(0, ANNUAL)
-        return cls(tuple(after))
+        return cls(tuple(after), tuple(k for k in kinds[:level_at] if k == INDEX))
 
     @property
     def counted(self) -> tuple[str, ...]:
@@ -250,6 +254,7 @@ class _Reader:
 
     def __init__(self, columns: Columns, cell_per_line: bool, lines: list[str]) -> None:
         self.columns = columns
+        self.index_columns = columns.leading
         self.cell_per_line = cell_per_line
         self.lines = lines
         self.tracker = LevelTracker()
@@ -289,6 +294,24 @@ class _Reader:
             actual_value=clean_value(normalize_operators(actual)) if actual else None,
         ))
 
+    def _wrapped_name(self, token: Token) -> bool:
+        """A name cell whose text went on in the next printed row: the name stops on a comma or a
+        joining word and has no value yet, and the row goes on with text, not a value."""
+        pending = self.pending
+        if pending is None or self.cell_per_line or token.row == pending.row or is_value(token.text):
+            return False
+        if any(v is not None for v in pending.values.values()):
+            return False
+        return pending.name[-1].text.rstrip()[-1:] in _JOINING
+
+    def _row_number(self, tokens: list[Token], index: int) -> bool:
+        """The 序号 cell that starts a row of a table with a 序号 column."""
+        token = tokens[index]
+        if INDEX not in self.index_columns or not re.fullmatch(r"\d{1,3}", token.text.strip()):
+            return False
+        before = tokens[index - 1] if index else None
+        return before is None or self.cell_per_line or before.row != token.row
+
     def _continues(self, token: Token) -> bool:
         """Whether a cell belongs to the indicator being read rather than starting the next one."""
         pending = self.pending
@@ -317,7 +340,7 @@ class _Reader:
             if is_stop(text) or starts_record(text):
                 break
             kind = header_kind(text)
-            if kind is not None or is_junk(text):
+            if kind is not None or is_junk(text) or is_page_mark(text) or self._row_number(tokens, index):
                 if kind is not None and kind != TABLE:
                     self._flush()
                 index += 1
@@ -331,6 +354,12 @@ class _Reader:
                 index += 1
                 continue
             self._apply_labels()
+            if self._wrapped_name(token):
+                assert self.pending is not None
+                self.pending.name.append(token)
+                self.pending.row = token.row
+                index += 1
+                continue
             if self.pending is not None and self._continues(token) and _place(
                     token, self.pending, self.columns.slots, self.cell_per_line):
                 index += 1

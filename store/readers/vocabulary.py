@@ -16,6 +16,7 @@ LEVEL1, LEVEL2, NAME = "level1", "level2", "name"
 PERIOD, ANNUAL, ACTUAL = "period", "annual", "actual"
 OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER = "operator", "unit", "weight", "score", "reason", "other"
 TABLE = "table"  # the merged 绩效指标 cell left of the levels: a header word, never a column of values
+INDEX = "index"  # a 序号 column: row numbers, never an indicator
 VALUE_KINDS = (PERIOD, ANNUAL, ACTUAL)
 
 _HEADER_EXACT = {
@@ -35,6 +36,7 @@ _HEADER_EXACT = {
     "分值": WEIGHT, "权重": WEIGHT, "指标分值": WEIGHT, "指标权重": WEIGHT, "权重分": WEIGHT,
     "得分": SCORE, "自评得分": SCORE, "评分": SCORE, "评价得分": SCORE,
     "完成时限": OTHER, "评分标准": OTHER, "指标解释": OTHER, "备注": REASON,
+    "序号": INDEX, "编号": INDEX,
     "绩效指标": TABLE, "年度绩效指标": TABLE, "绩效指标体系": TABLE,
 }
 _HEADER_PREFIX = (("偏差原因", REASON), ("未完成原因", REASON), ("原因分析", REASON))
@@ -53,6 +55,8 @@ FIELD_WORDS: dict[str, str] = {
     "年度资金总额": "amount", "全年预算数": "amount", "项目资金": "amount", "项目预算金额": "amount",
     "预算金额": "amount", "资金总额": "amount", "项目总金额": "amount", "年度预算数": "amount",
     "年度资金": "amount", "项目金额": "amount", "预算资金": "amount", "项目预算": "amount",
+    "项目资金总额": "amount", "项目总额": "amount", "本年预算数": "amount", "当年预算数": "amount",
+    "年度预算": "amount", "申请金额": "amount", "申报金额": "amount", "当年度金额": "amount", "年度金额": "amount",
     "项目编码": "code", "项目代码": "code",
     "年度目标": "goal", "总体目标": "goal", "年度总体目标": "goal", "中期目标": "goal", "绩效目标": "goal",
     "年度绩效目标": "goal", "项目绩效目标": "goal",
@@ -62,8 +66,9 @@ FIELD_WORDS: dict[str, str] = {
     "预期目标": "goal_column", "实际完成情况": "goal_column",
 }
 # Which amount label wins when several are printed: the year's total first.
-AMOUNT_PRIORITY = ("年度资金总额", "全年预算数", "项目预算金额", "年度预算数", "预算金额", "资金总额", "项目总金额",
-                   "年度资金", "项目金额", "项目资金", "预算资金", "项目预算")
+AMOUNT_PRIORITY = ("年度资金总额", "全年预算数", "当年度金额", "本年预算数", "当年预算数", "年度预算数", "年度预算",
+                   "年度金额", "项目预算金额", "预算金额", "项目资金总额", "资金总额", "项目总金额", "项目总额",
+                   "年度资金", "申请金额", "申报金额", "项目金额", "项目资金", "预算资金", "项目预算")
 _FIELD_PATTERN = re.compile(
     "|".join(re.escape(word) for word in sorted(FIELD_WORDS, key=len, reverse=True) if len(word) >= 4)
 )
@@ -81,7 +86,7 @@ def _bare(text: str) -> str:
 
 
 # every header word holds one of these characters: a cheap test before any normalising
-_HEADER_HINT = re.compile(r"[指值分权得因符注限准评位容称]")
+_HEADER_HINT = re.compile(r"[指值分权得因符注限准评位容称序号]")
 
 
 @lru_cache(maxsize=32768)
@@ -144,6 +149,16 @@ def starts_record(text: str) -> bool:
         return True
     found = find_fields(text) if len(text) <= 80 else []
     return bool(found) and found[0][0] == 0 and FIELD_WORDS.get(found[0][2]) == "name"
+
+
+_PAGE_MARK = re.compile(
+    r"^(?:第\d+页(?:/?共\d+页)?|共\d+页(?:第\d+页)?|[-—]\d+[-—]|\d+/\d+页?|page\d+(?:of\d+)?)$", re.IGNORECASE
+)
+
+
+def is_page_mark(text: str) -> bool:
+    """A page number a PDF or a printout left between rows ("第 2 页", "- 3 -")."""
+    return bool(_PAGE_MARK.match(squash(nfkc(text))))
 
 
 def is_stop(text: str) -> bool:
