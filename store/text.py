@@ -293,7 +293,8 @@ def looks_traditional(text: str) -> bool:
 
 
 @cache
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s() -> Any:
+    """OpenCC's traditional-to-simplified converter, loaded once and only when a mirror copy needs it."""
     import opencc
 
     return opencc.OpenCC("t2s")

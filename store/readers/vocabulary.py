@@ -81,6 +81,9 @@ _STOP_PREFIX = ("附件", "附表", "注:", "说明:", "备注:", "填表说明"
                 "填报人", "单位负责人", "财务负责人", "审核人", "其他需要说明")
 
 
+_STOP_FIRST = frozenset(word[0] for word in (*_STOP_EXACT, *_STOP_PREFIX))
+
+
 def _bare(text: str) -> str:
     return squash(nfkc(text)).rstrip(":：")
 
@@ -163,6 +166,8 @@ def is_page_mark(text: str) -> bool:
 
 def is_stop(text: str) -> bool:
     """A cell that ends an indicator table (合计, 总分, 其他需要说明事项, 附件 …)."""
+    if text.lstrip()[:1] not in _STOP_FIRST:
+        return False
     bare = squash(nfkc(text))
     return bare.rstrip(":：") in _STOP_EXACT or bare.startswith(_STOP_PREFIX)
 
@@ -186,7 +191,7 @@ def operator_of(text: str) -> str | None:
 
 
 def is_nature(text: str) -> bool:
-    return squash(text) in NATURE_WORDS
+    return text.lstrip()[:1] in "正反定区中" and squash(text) in NATURE_WORDS
 
 
 def normalize_operators(text: str) -> str:
