@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from store.levels import canonical
-from store.model import Document, ParseWarning, Record
+from store.model import Document, Indicator, ParseWarning, Record
 from store.readers.common import ReadError, most_common
 from store.readers.fields import Fields, fallback_unit, read_fields
 from store.readers.stream import Token, read_stream
@@ -139,7 +139,32 @@ class _Draft:
 
     fields: Fields
     tables: list[TableResult] = field(default_factory=list)
+    periods: list[bool] = field(default_factory=list)  # per table: announced as the 中期 (period) targets
     line: int = 0
+
+
+def _announces_period(before: list[Token]) -> bool:
+    """Whether the words just above a table say it holds the 中期 / 实施期 targets, not the year's."""
+    return any(("中期" in t.text or "实施期" in t.text or "周期" in t.text) and "年度" not in t.text
+               for t in before[-6:])
+
+
+def _indicators(draft: _Draft) -> list[Indicator]:
+    """A record's indicators; a 中期 table and a 年度 table printed one after the other are paired by
+    name into period and annual values."""
+    if len(draft.tables) < 2 or not any(draft.periods) or all(draft.periods):
+        return [indicator for table in draft.tables for indicator in table.indicators]
+    period = {squash(i.name): i for table, flag in zip(draft.tables, draft.periods, strict=True) if flag
+              for i in table.indicators}
+    out: list[Indicator] = []
+    for table, flag in zip(draft.tables, draft.periods, strict=True):
+        if flag:
+            continue
+        for indicator in table.indicators:
+            half = period.pop(squash(indicator.name), None)
+            out.append(replace(indicator, period_value=half.annual_value) if half else indicator)
+    out.extend(replace(i, period_value=i.annual_value, annual_value=None) for i in period.values())
+    return out
 
 
 def _one_cell_per_row(body: list[Token]) -> bool:
@@ -192,6 +217,7 @@ def read(text: str, source: str) -> Document:
     draft = _Draft(read_fields(block, stream.cell_per_line))
     year = _year(block)
     leftovers: list[Token] = []
+    before = block
     for number, run in enumerate(runs):
         end_of_body = runs[number + 1].start if number + 1 < len(runs) else len(tokens)
         body = split_run_together(tokens[run.end:end_of_body], stream.cell_per_line)
@@ -200,8 +226,9 @@ def read(text: str, source: str) -> Document:
         if not draft.line:
             draft.line = tokens[run.start].line if run.start < len(tokens) else 0
         draft.tables.append(result)
+        draft.periods.append(_announces_period(before))
         leftovers.extend(result.unplaced)
-        rest = body[stop:]
+        rest = before = body[stop:]
         if rest:
             following = read_fields(rest, stream.cell_per_line)
             if following.name is not None:
@@ -234,7 +261,7 @@ def _fill_missing(fields: Fields, later: Fields) -> None:
 
 def _record(draft: _Draft, leftovers: list[Token], warnings: list[ParseWarning], block: list[Token]) -> Record:
     fields = draft.fields
-    indicators = [indicator for table in draft.tables for indicator in table.indicators]
+    indicators = _indicators(draft)
     for table in draft.tables:
         warnings.extend(ParseWarning(line, message) for line, message in table.warnings)
     unit = fields.unit

@@ -48,6 +48,7 @@ from store.text import clean_name, clean_value, squash
 _SLOT_KINDS = (PERIOD, ANNUAL, ACTUAL, OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER)
 _NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
 _JUNK = re.compile(r"^[(（]?\s*(?:\d+(?:\.\d+)?)?\s*分?\s*[)）]?$")
+_BLOCK_FIELDS = ("name", "department", "unit", "goal", "amount", "code")
 _JOINING = set(",，、(（《“和及与的对在")
 _BRACKETS = set("()（）[]【】{}《》<>\"'“”‘’,，、:：;；。.")
 _REASONS = ("原因", "偏差", "由于", "导致", "因为", "未完成", "已完成", "无偏差", "改进")
@@ -337,7 +338,7 @@ class _Reader:
                     _place(token, self.pending, self.columns.slots, self.cell_per_line)
                 index += 1
                 continue
-            if is_stop(text) or starts_record(text):
+            if is_stop(text) or starts_record(text) or field_word(text) in _BLOCK_FIELDS:
                 break
             kind = header_kind(text)
             if kind is not None or is_junk(text) or is_page_mark(text) or self._row_number(tokens, index):
