@@ -80,6 +80,7 @@ class Columns:
                 elif kind not in merged or kind in (ANNUAL, PERIOD):
                     merged.append(kind)
             after = merged
+        after = _nest_sub_columns(after)
         if not any(k in (ANNUAL, PERIOD) for k in after):
             after.insert(0, ANNUAL)
         return cls(tuple(after), tuple(k for k in kinds[:level_at] if k == INDEX))
@@ -88,6 +89,26 @@ class Columns:
     def counted(self) -> tuple[str, ...]:
         """The columns that hold one value cell each in a flattened table (operator and unit join a value)."""
         return tuple(k for k in self.slots if k in (PERIOD, ANNUAL, ACTUAL, WEIGHT, SCORE))
+
+
+def _nest_sub_columns(kinds: list[str]) -> list[str]:
+    """A value column whose sub-columns (运算符号 · 指标值 · 度量单位) were printed in a second header row
+    after the whole first row: the sub-columns take the place of the value column they split."""
+    values = [i for i, k in enumerate(kinds) if k in (ANNUAL, PERIOD)]
+    if len(values) < 2 or not any(k in (OPERATOR, UNIT) for k in kinds[values[1]:]):
+        return kinds
+    start = values[1]
+    while start > values[0] + 1 and kinds[start - 1] == OPERATOR:
+        start -= 1
+    end = values[1] + 1
+    while end < len(kinds) and kinds[end] == UNIT:
+        end += 1
+    group = kinds[start:end]
+    if OPERATOR not in group and (UNIT not in group or start == values[0] + 1):
+        # 实施周期指标值 | 年度指标值 | 度量单位: two value columns side by side, not one split
+        return kinds
+    group[group.index(kinds[values[1]])] = kinds[values[0]]
+    return kinds[:values[0]] + group + kinds[values[0] + 1:start] + kinds[end:]
 
 
 @dataclass(slots=True)
