@@ -16,8 +16,7 @@ from store.text import clean_cell
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}")
 _WIDE_GAP = re.compile(r"\S(?: {2,}|\u3000+)\S")
 _WIDE_SPLIT = re.compile(r"(?: {2,}|\u3000+)")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff]) +(?=[\u3400-\u9fff])")
+_SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
 _MAX_JOIN = 6
 _NUMBER = re.compile(r"[\d.,%％]+")
 
@@ -98,24 +97,33 @@ def _join_wrapped(parts: list[str]) -> str:
     return text
 
 
+def _character_spaced(text: str) -> bool:
+    """OCR spacing: "数 量 指 标 资 金 到 位 率 1 0 0 %", where a single space parts characters, not cells."""
+    parts = text.split()
+    return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) * 5 >= len(parts) * 3
+
+
+def _cell(text: str) -> str:
+    text = clean_cell(text)
+    return _SINGLE_SPACE.sub("", text) if " " in text and _character_spaced(text) else text
+
+
 def split_row(line: str) -> tuple[list[str], bool]:
     """The cells of one printed row and whether they were cut at single spaces."""
     if "&" in line:
         line = html.unescape(line).replace("\xa0", " ")
     if "\t" in line:
-        return [clean_cell(part) for part in line.split("\t")], False
+        return [_cell(part) for part in line.split("\t")], False
     if "|" in line:
         body = line.strip()
         if _MARKDOWN_RULE.match(body):
             return [], False
         body = body.removeprefix("|").removesuffix("|")
-        return [clean_cell(part) for part in body.split("|")], False
+        return [_cell(part) for part in body.split("|")], False
     if _WIDE_GAP.search(line):
-        return [clean_cell(part) for part in _WIDE_SPLIT.split(line.strip())], False
-    parts = line.split()
-    if len(parts) >= 3 and sum(1 for p in parts if len(p) == 1 and _CJK.match(p)) * 5 >= len(parts) * 3:
-        # OCR spacing: "数 量 指 标 资 金 到 位 率 100%" is one cell per word, not per character
-        parts = _SPACE_BETWEEN_CJK.sub("", line.strip()).split()
+        return [_cell(part) for part in _WIDE_SPLIT.split(line.strip())], False
+    # the cells of a character-spaced row run together: the vocabulary and the value grammar cut them
+    parts = _SINGLE_SPACE.sub("", line.strip()).split() if _character_spaced(line) else line.split()
     return parts, len(parts) > 1
 
 

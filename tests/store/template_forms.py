@@ -1,6 +1,6 @@
 """Expected records written back out as a template-family table in the forms users bring: tab rows, pipe
 rows, markdown, runs of spaces, one cell per line (with or without pipes between), cells run together,
-a traditional-character mirror with pinyin glosses. Reading any form must give the same records."""
+a traditional-character mirror with pinyin glosses, OCR output with a space between every character. Reading any form must give the same records."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from functools import cache
 
 import opencc
 
-FORMS = ("tabs", "pipes", "markdown", "spaces", "cell-per-line", "bare-pipes", "run-together", "traditional")
+FORMS = ("tabs", "pipes", "markdown", "spaces", "cell-per-line", "bare-pipes", "run-together", "traditional",
+         "ocr-spaced")
 
 # level labels as other provinces print them (DESIGN §2a): the reader must read them back
 LABEL_VARIANTS = {
@@ -92,6 +93,8 @@ def render(document: dict, form: str, seed: int = 0, yuan: bool = False) -> str:
         return "\n|\n".join(cell for row in rows for cell in row) + "\n|\n"
     if form == "run-together":
         return "\n".join("".join(row) if row[:1] != ["项目名称"] else "项目名称:" + row[1] for row in rows) + "\n"
+    if form == "ocr-spaced":
+        return "\n".join("  ".join(" ".join(cell.replace(" ", "")) for cell in row if cell) for row in rows) + "\n"
     if form == "traditional":
         return _traditional(render(document, "pipes", seed, yuan), rng)
     raise ValueError(form)
