@@ -1,6 +1,7 @@
-"""Expected records written back out as a template-family table in the forms users bring: tab rows, pipe
-rows, markdown, runs of spaces, one cell per line (with or without pipes between), cells run together,
-a traditional-character mirror with pinyin glosses, OCR output with a space between every character. Reading any form must give the same records."""
+"""Expected records written back out as a template-family table in the forms users bring: tab rows,
+pipe rows, markdown, runs of spaces, one cell per line (with or without pipes between), cells run
+together, a traditional-character mirror with pinyin glosses, OCR output with a space between every
+character. Reading any form must give the same records."""
 
 from __future__ import annotations
 
