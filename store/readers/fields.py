@@ -216,6 +216,11 @@ def _region(fields: Fields, tokens: list[Token]) -> str | None:
         text = _LABELLED.sub("", squash(nfkc(token.text)))
         if org_like(text) and (region := region_of(text)):
             return region
+    for token in tokens:
+        # a title that starts with its region: 稷山县项目支出绩效自评表
+        text = squash(nfkc(token.text))
+        if len(text) <= 40 and ("绩效" in text or "预算" in text) and (region := region_of(text)):
+            return region
     return None
 
 

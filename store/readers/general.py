@@ -36,7 +36,7 @@ _NAME_WORDS = ("三级指标", "指标名称", "指标内容")
 _BESIDE_WORDS = ("一级指标", "二级指标", "指标值")
 _WINDOW = 300
 _MAX_LOOKS = 50
-_YEAR_OF_TABLE = re.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR_OF_TABLE = re.compile(r"((?:19|20)\d{2})\s*年度|年度[:：]\s*((?:19|20)\d{2})(?!\d)")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = ("绩效", "目标表", "自评表", "申报表", "预算")
 
@@ -180,7 +180,7 @@ def _year(tokens: list[Token]) -> int | None:
     for token in tokens:
         match = _YEAR_OF_TABLE.search(nfkc(token.text))
         if match:
-            return int(match.group(1))
+            return int(match.group(1) or match.group(2))
     for token in tokens:
         text = nfkc(token.text)
         if len(text) <= 60 and any(word in text for word in _TITLE_WORDS):
