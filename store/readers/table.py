@@ -118,12 +118,13 @@ class TableResult:
     indicators: list[Indicator] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     unplaced: list[Token] = field(default_factory=list)
+    orphan_values: int = 0
 
     @property
     def quality(self) -> int:
-        """How many indicators carry a value the value grammar reads: the better of two readings wins."""
-        return sum(1 for i in self.indicators if i.annual_value and is_value(i.annual_value)) - len(
-            [w for w in self.warnings if "no indicator" in w[1]])
+        """Indicators whose value the value grammar reads, less values left without a name: of two readings
+        of a table, the one with more wins."""
+        return sum(1 for i in self.indicators if i.annual_value and is_value(i.annual_value)) - self.orphan_values
 
 
 def is_junk(text: str) -> bool:
@@ -316,11 +317,10 @@ class _Reader:
             actual_value=clean_value(normalize_operators(actual)) if actual else None,
         ))
 
-    def _wrapped_name(self, token: Token) -> bool:
+    def _wrapped_name(self, pending: _Pending, token: Token) -> bool:
         """A name cell whose text went on in the next printed row: the name stops on a comma or a
         joining word and has no value yet, and the row goes on with text, not a value."""
-        pending = self.pending
-        if pending is None or self.cell_per_line or token.row == pending.row or is_value(token.text):
+        if self.cell_per_line or token.row == pending.row or is_value(token.text):
             return False
         if any(v is not None for v in pending.values.values()):
             return False
@@ -376,10 +376,9 @@ class _Reader:
                 index += 1
                 continue
             self._apply_labels()
-            if self._wrapped_name(token):
-                assert self.pending is not None
-                self.pending.name.append(token)
-                self.pending.row = token.row
+            if (pending := self.pending) is not None and self._wrapped_name(pending, token):
+                pending.name.append(token)
+                pending.row = token.row
                 index += 1
                 continue
             if self.pending is not None and self._continues(token) and _place(
@@ -387,8 +386,8 @@ class _Reader:
                 index += 1
                 continue
             self._flush()
-            if is_value(text) and not any(c.isalpha() and not c.isascii() for c in text[:1]) and (
-                    operator_of(text[:1]) or text[:1].isdigit()):
+            if is_value(text) and (text[:1].isdigit() or operator_of(text[:1]) is not None):
+                self.result.orphan_values += 1
                 self.result.warnings.append((token.line, f"value {text!r} has no indicator name before it"))
             else:
                 self.pending = _Pending([token], token.row, lines=[token.line])
