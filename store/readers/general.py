@@ -17,17 +17,7 @@ from store.readers.common import ReadError, most_common
 from store.readers.fields import Fields, fallback_unit, read_fields
 from store.readers.stream import Token, read_stream
 from store.readers.table import Columns, TableResult, flattened, read_flattened, read_rows, split_run_together
-from store.readers.vocabulary import (
-    HEADER_WORDS,
-    LEVEL1,
-    LEVEL2,
-    TABLE,
-    VALUE_KINDS,
-    header_kind,
-)
-from store.readers.vocabulary import (
-    NAME as NAME_COLUMN,
-)
+from store.readers.vocabulary import HEADER_WORDS, LEVEL1, LEVEL2, LEVEL3, TABLE, VALUE_KINDS, header_kind
 from store.text import nfkc, short_region, squash
 
 NAME = "general"
@@ -117,7 +107,7 @@ def _header_runs(tokens: list[Token]) -> tuple[list[Token], list[_HeaderRun]]:
                 kinds.append(header_kind(expanded[index].text) or TABLE)
             index += 1
         levels = LEVEL1 in kinds or LEVEL2 in kinds
-        if NAME_COLUMN in kinds or (levels and any(k in VALUE_KINDS for k in kinds)):
+        if LEVEL3 in kinds or (levels and any(k in VALUE_KINDS for k in kinds)):
             runs.append(_HeaderRun(start, index, kinds))
     return expanded, runs
 
@@ -267,7 +257,8 @@ def _record(draft: _Draft, leftovers: list[Token], warnings: list[ParseWarning],
     unit = fields.unit
     if unit is None and fields.unit_labelled:
         unit = fallback_unit([*fields.tokens, *leftovers], fields)
-    whole_department = any("部门整体" in t.text or "整体绩效" in t.text or "整体支出" in t.text for t in block[:40])
+    whole_department = any("部门整体" in t.text or "整体绩效" in t.text or "整体支出" in t.text
+                           for t in (fields.tokens or block)[:40])
     kind = "department" if fields.name is None and whole_department else "project"
     name = fields.name or (fields.department if kind == "department" else None)
     if name is None:

@@ -18,7 +18,7 @@ from store.readers.vocabulary import (
     INDEX,
     LEVEL1,
     LEVEL2,
-    NAME,
+    LEVEL3,
     OPERATOR,
     OTHER,
     PERIOD,
@@ -65,8 +65,8 @@ class Columns:
     def from_header(cls, kinds: list[str]) -> Columns:
         """Columns of a header given as the kinds of its cells; a header printed in two rows (年度指标值 |
         实际完成值 … above 指标性质 | 指标值 | 度量单位) is merged: the upper row names the lower value cell."""
-        level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, NAME)), len(kinds))
-        name_at = max((i for i, k in enumerate(kinds) if k == NAME), default=None)
+        level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, LEVEL3)), len(kinds))
+        name_at = max((i for i, k in enumerate(kinds) if k == LEVEL3), default=None)
         after = [k for k in kinds[(name_at + 1 if name_at is not None else level_at):] if k in _SLOT_KINDS]
         upper = [k for k in kinds[:level_at] if k in _SLOT_KINDS]
         if upper:

@@ -12,7 +12,7 @@ from store.levels import canonical
 from store.text import nfkc, squash
 
 # Column kinds of an indicator table.
-LEVEL1, LEVEL2, NAME = "level1", "level2", "name"
+LEVEL1, LEVEL2, LEVEL3 = "level1", "level2", "name"
 PERIOD, ANNUAL, ACTUAL = "period", "annual", "actual"
 OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER = "operator", "unit", "weight", "score", "reason", "other"
 TABLE = "table"  # the merged 绩效指标 cell left of the levels: a header word, never a column of values
@@ -21,8 +21,8 @@ VALUE_KINDS = (PERIOD, ANNUAL, ACTUAL)
 
 _HEADER_EXACT = {
     "一级指标": LEVEL1, "二级指标": LEVEL2,
-    "三级指标": NAME, "指标名称": NAME, "指标内容": NAME, "三级指标名称": NAME, "具体指标": NAME,
-    "绩效指标名称": NAME,
+    "三级指标": LEVEL3, "指标名称": LEVEL3, "指标内容": LEVEL3, "三级指标名称": LEVEL3, "具体指标": LEVEL3,
+    "绩效指标名称": LEVEL3,
     "指标值": ANNUAL, "年度指标值": ANNUAL, "年度目标值": ANNUAL, "目标值": ANNUAL, "指标目标值": ANNUAL,
     "预期目标": ANNUAL, "预期指标值": ANNUAL, "当年度指标值": ANNUAL, "年度指标": ANNUAL, "绩效指标值": ANNUAL,
     "计划值": ANNUAL, "目标指标值": ANNUAL, "预期目标值": ANNUAL, "年度绩效指标值": ANNUAL, "指标标准": ANNUAL,
