@@ -29,6 +29,8 @@ LEVEL2_PARENT = {
     "生态效益指标": "效益指标",
     "服务对象满意度指标": "满意度指标",
     "社会公众满意度指标": "满意度指标",
+    # the older central template's single satisfaction level 2, kept as printed
+    "社会公众或服务对象满意度指标": "满意度指标",
 }
 # Labels that are a level 1 in one framework and a level 2 in another (older county tables file
 # 成本指标 under 产出指标 and 可持续影响指标 under 效益指标, and write 满意度指标 › 满意度指标).
@@ -48,7 +50,17 @@ LEVEL2_CODES = {
 }
 
 ALL_LABELS = tuple(dict.fromkeys((*PROJECT_LEVEL1, *LEVEL2_PARENT, *AMBIGUOUS_PARENT)))
-_CODE_PREFIX = re.compile(r"^\d{1,2}\s*[-—.、]\s*")
+_CODE_PREFIX = re.compile(
+    r"^(?:\d{1,2}\s*[-—.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])\s*"
+)
+# A score or weight printed in the label cell: 产出指标(50分), 效益指标（30 分）, 满意度指标(分值10), or cut: (50
+_SCORE_SUFFIX = re.compile(r"[(（](?:分值|权重|满分)?[:：]?\d+(?:\.\d+)?[%％]?分?[)）]?$|\d+(?:\.\d+)?分$")
+# Cores the template family prints in other words: 项目完成 / 项目效益 / 效果 (Sichuan and older county
+# tables), 产出数量 / 产出质量 … (a level 2 that repeats its level 1).
+_CORE_SYNONYMS = {
+    "项目完成": "产出", "项目产出": "产出", "产出绩效": "产出", "项目效益": "效益", "效果": "效益",
+    "产出数量": "数量", "产出质量": "质量", "产出时效": "时效", "产出成本": "成本",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +88,29 @@ def _core(label: str) -> str:
 
 
 _CORES = {_core(label): label for label in ALL_LABELS}
-# every piece of four or more characters of a label's core: a truncated label is one of these
-_CORE_PIECES = {core[i:j] for core in _CORES for i in range(len(core)) for j in range(i + 4, len(core) + 1)}
+# every piece of four or more characters of a label's core: a truncated label is one of these (the long
+# older-template label is left out: its pieces would make the common ones ambiguous)
+_TRUNCATABLE = {core: label for core, label in _CORES.items() if label != "社会公众或服务对象满意度指标"}
+_CORE_PIECES = {core[i:j] for core in _TRUNCATABLE for i in range(len(core)) for j in range(i + 4, len(core) + 1)}
+
+
+def _one_slip(core: str) -> str | None:
+    """The one label whose core differs from ``core`` in exactly one character, if there is one."""
+    if not 2 <= len(core) <= 9:
+        return None
+    hits = {label for known, label in _TRUNCATABLE.items()
+            if len(known) == len(core) and sum(a != b for a, b in zip(known, core, strict=True)) == 1}
+    return hits.pop() if len(hits) == 1 else None
 
 
 @lru_cache(maxsize=65536)
 def canonical(raw: str | None) -> Label | None:
     """Read a level label back to its canonical form, or None when the text is not a level label."""
-    if not raw:
+    if not raw or len(raw) > 80:
         return None
     text = squash(nfkc(raw))
-    text = re.sub(r"</?[a-z]+>", "", text)
+    if "<" in text:
+        text = re.sub(r"</?[a-z]+>", "", text)
     text = _CODE_PREFIX.sub("", text)
     if not text:
         return None
@@ -94,16 +118,29 @@ def canonical(raw: str | None) -> Label | None:
         return Label(text, exact=True)
     if text in DEPARTMENT_LEVEL1:
         return Label(text, exact=True)
+    if len(text) > 24:
+        return None
+    if ("(" in text or "（" in text or text[-1] == "分") and (bare := _SCORE_SUFFIX.sub("", text)) and bare != text:
+        return canonical(bare)
+    if text.endswith("等") and len(text) > 3:
+        # template wording: "服务对象满意度指标等"
+        return canonical(text[:-1])
     core = text
-    for suffix in ("指标", "指"):
-        if core.endswith(suffix):
+    complete = False
+    for suffix in ("指标", "目标", "指"):
+        if core.endswith(suffix) and len(core) > len(suffix):
             core = core[: -len(suffix)]
+            complete = suffix != "指"
             break
+    core = _CORE_SYNONYMS.get(core, core)
     if core in _CORES:
-        return Label(_CORES[core], exact=text.endswith("指标"))
+        return Label(_CORES[core], exact=complete)
+    if complete and text.endswith("指标") and (slip := _one_slip(core)) is not None:
+        # an OCR slip in one character of a complete label: 质重指标, 数暈指标
+        return Label(slip, exact=True)
     # Truncated at the front ("会公众满意度指"): a unique canonical core that ends with this text.
     if len(core) >= 4 and core in _CORE_PIECES:
-        hits = [label for c, label in _CORES.items() if c.endswith(core) or c.startswith(core)]
+        hits = [label for c, label in _TRUNCATABLE.items() if c.endswith(core) or c.startswith(core)]
         if len(hits) == 1:
             return Label(hits[0], exact=False)
     return None
@@ -184,7 +221,11 @@ class LevelTracker:
         elif label.is_level2_only:
             self.set_level2(raw, label)
         elif label.text == "满意度指标":
-            self.set_level1(raw, label)
+            if self.level1 == "满意度指标" and self.level2 is None:
+                # "满意度指标 | 满意度指标" written as two cells of a table read cell by cell
+                self.level2, self.level2_raw = label.text, raw
+            else:
+                self.set_level1(raw, label)
         else:
             # 成本指标 / 可持续影响指标 alone: a level 2 of the older framework
             if self.level1 in DEPARTMENT_LEVEL1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -285,10 +286,12 @@ def parse_amount(text: str | None) -> float | None:
         return None
 
 
+# words that end in 市 / 区 but name no place: "洪湖市城市管理执法局" is 洪湖市's, not a county "城市"'s
+_NOT_A_COUNTY = r"(?!城市|城区|市区|社区|园区|小区|景区|校区|片区|辖区|山区|矿区|林区|牧区|灾区|库区|老区|特区)"
 _REGION = re.compile(
     r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
     r"(?:[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,6}?(?:县|区|旗|市))?)"
+    rf"(?:{_NOT_A_COUNTY}[\u4e00-\u9fff]{{1,6}}?(?:县|区|旗|市))?)"
 )
 _ORG_PREFIX = re.compile(r"^[\[【(（]?\d*[\]】)）]?[-—]?\d*[-—]?")
 
@@ -313,6 +316,23 @@ def region_of(organisation: str | None) -> str | None:
     if len(region) >= len(name):
         return None
     return region
+
+
+_ADMIN_UNITS = re.compile(
+    r"^(?P<province>[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
+    r"(?P<city>[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟))?"
+    rf"(?P<county>{_NOT_A_COUNTY}[\u4e00-\u9fff]{{1,6}}?(?:县|区|旗|市))?"
+)
+
+
+def short_region(region: str | None) -> str | None:
+    """The lowest administrative unit of a region: 天津市宁河区 -> 宁河区, 临沧市永德县 -> 永德县."""
+    if not region:
+        return None
+    match = _ADMIN_UNITS.match(region)
+    if match is None:
+        return region
+    return match.group("county") or match.group("city") or match.group("province") or region
 
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -390,3 +410,66 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     from store.files import read_toml as read
 
     return read(path, what)
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_UNTONED = "aaaaeeeeiiiioooouuuuüüüünnnm"
+_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]([a-zü{_TONED}]{{1,6}})[)）]")
+_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|uan|üan|ian|iao|ai|ei|ao|ou|an|en|in|un|ün|ia|ie|iu|ua|uo|ui|ue|üe|"
+    r"a|o|e|i|u|ü|v)"
+    r"|a|o|e|ai|ei|ao|ou|an|en|ang|eng|er|ng|hm|hng|m|n"
+)
+
+
+def _is_syllable(gloss: str) -> bool:
+    return bool(_SYLLABLE.fullmatch(gloss.translate(str.maketrans(_TONED, _UNTONED))))
+
+
+def drop_pinyin_glosses(text: str) -> str:
+    """Text without the pinyin some mirror sites put after characters (項(xiàng)目 -> 項目).
+
+    A gloss is a pinyin syllable in brackets right after a Chinese character. One with a tone mark is
+    always a gloss; an untoned one (the neutral tone, 的(de)) only in a text that has toned glosses, so
+    that a unit such as 面积(m) in an ordinary table is left alone.
+    """
+    if "(" not in text and "（" not in text:
+        return text
+    toned = [m for m in _GLOSS.finditer(text) if any(c in _TONED for c in m.group(1)) and _is_syllable(m.group(1))]
+    if not toned:
+        return text
+    many = len(toned) >= 3
+
+    def replace(match: re.Match[str]) -> str:
+        gloss = match.group(1)
+        if _is_syllable(gloss) and (many or any(c in _TONED for c in gloss)):
+            return ""
+        return match.group(0)
+
+    return _GLOSS.sub(replace, text)
+
+
+# Traditional spellings of the template's own words: a document holding any of them is a traditional copy.
+_TRADITIONAL_WORDS = ("指標", "績效", "項目", "預算", "單位", "實施", "資金", "滿意", "數量", "質量", "產出", "級指")
+
+
+def looks_traditional(text: str) -> bool:
+    """Whether a document is written in traditional characters (judged by the template's own words in its
+    first pages: a traditional copy uses them from the title on)."""
+    head = text[:100_000]
+    return any(word in head for word in _TRADITIONAL_WORDS)
+
+
+@cache
+def _t2s() -> Any:
+    """OpenCC's traditional-to-simplified converter, loaded once and only when a mirror copy needs it."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters converted to simplified with OpenCC's t2s tables (phrases first, then
+    characters); line breaks and everything not Chinese stay where they are."""
+    return _t2s().convert(text)

@@ -4,26 +4,39 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 from store.checks import cut_table, duplicates, unattached_rows
 from store.files import read_regular
 from store.model import Document, ParseWarning
-from store.readers import approval, deptproject, markdown, packed, sidebyside
+from store.readers import approval, deptproject, general, markdown, packed, sidebyside
 from store.readers.common import ReadError
-from store.text import decode_document
+from store.text import decode_document, drop_pinyin_glosses, looks_traditional, to_simplified
 
-# Most specific first: a document is read by the first reader whose detect() accepts it.
+# Most specific first: a document is read by the first reader whose detect() accepts it; the general
+# reader of the template family takes what none of them does.
 READERS = (markdown, approval, sidebyside, deptproject, packed)
-LAYOUTS = tuple(reader.NAME for reader in READERS)
+LAYOUTS = (*(reader.NAME for reader in READERS), general.NAME)
 
 __all__ = ["LAYOUTS", "READERS", "ReadError", "detect_layout", "read_bytes", "read_path", "read_text"]
+
+
+def simplified(text: str) -> str:
+    """A mirror copy made plain: pinyin glosses dropped (項(xiàng)目) and traditional characters converted."""
+    plain = drop_pinyin_glosses(text)
+    return to_simplified(plain) if looks_traditional(plain) else plain
 
 
 def detect_layout(text: str) -> str | None:
     for reader in READERS:
         if reader.detect(text):
             return reader.NAME
-    return None
+    plain = simplified(text)
+    if plain != text:
+        for reader in READERS:
+            if reader.detect(plain):
+                return reader.NAME
+    return general.NAME if general.detect(plain) else None
 
 
 def read_text(text: str, source: str) -> Document:
@@ -32,8 +45,37 @@ def read_text(text: str, source: str) -> Document:
         raise ReadError("empty document")
     for reader in READERS:
         if reader.detect(text):
-            return _checked(reader.read(text, source), text)
-    raise ReadError("no known layout (not a 预算绩效目标表 this version reads)")
+            return _specific(reader, text, source)
+    plain = simplified(text)
+    if plain != text:
+        for reader in READERS:
+            if reader.detect(plain):
+                return _specific(reader, plain, source)
+    if general.detect(plain):
+        return _checked(general.read(plain, source), plain)
+    raise ReadError("no known layout (no indicator table of a 预算绩效目标表 found)")
+
+
+def _specific(reader: ModuleType, text: str, source: str) -> Document:
+    """A document read by its specific reader; when that reader finds nothing, the general one tries."""
+    try:
+        document = reader.read(text, source)
+    except ReadError:
+        if not general.detect(text):
+            raise
+        try:
+            return _checked(general.read(text, source), text)
+        except ReadError:
+            pass
+        raise
+    if document.indicator_count == 0 and general.detect(text):
+        try:
+            fallback = general.read(text, source)
+        except ReadError:
+            fallback = None
+        if fallback is not None and fallback.indicator_count:
+            return _checked(fallback, text)
+    return _checked(document, text)
 
 
 def _cut_mid_row(text: str) -> bool:

@@ -18,12 +18,14 @@ from store.readers.common import (
     ReadError,
     RecordBuilder,
     Warnings,
+    columns_outside,
     finish,
     most_common,
     raw_cells,
     relevel_orphans,
     split_labels,
 )
+from store.readers.vocabulary import is_nature, is_stop
 from store.text import parse_amount, squash, strip_org_code, title_year
 
 NAME = "approval-book"
@@ -37,7 +39,10 @@ _TABLE_WORDS = ("绩效指标", "年度绩效指标")
 
 
 def _is_header(texts: list[str]) -> bool:
-    return "三级指标" in texts and any(t.startswith("运算符") for t in texts)
+    """This layout's indicator header: operator and deadline columns beside the value, no self-evaluation
+    columns (a table with those is read by the general reader)."""
+    return ("三级指标" in texts and any(t.startswith("运算符") for t in texts) and any("时限" in t for t in texts)
+            and not columns_outside(texts, ("operator", "annual", "period", "unit", "other")))
 
 
 def detect(text: str) -> bool:
@@ -48,7 +53,7 @@ def detect(text: str) -> bool:
 
 
 def _join(operator: str, value: str, unit: str) -> str | None:
-    operator = _OPERATORS.get(squash(operator), squash(operator))
+    operator = "" if is_nature(operator) else _OPERATORS.get(squash(operator), squash(operator))
     value = value.strip()
     unit = unit.strip()
     if not value and not operator and not unit:
@@ -159,7 +164,7 @@ def read(text: str, source: str) -> Document:
         if columns is not None:
             labels, name, value, orphan = _row(cells, columns)
             builder.tracker.update(labels)
-            if name:
+            if name and not is_stop(name):
                 indicator = builder.add(name, None, value, line=number, raw=line)
                 if orphan and indicator is not None:
                     builder.orphans.append(len(builder.indicators) - 1)

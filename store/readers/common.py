@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from store.errors import ReadError  # noqa: F401 (re-exported: the readers raise it from here)
 from store.levels import DEPARTMENT_LEVEL1, LevelTracker, canonical
 from store.model import Document, Indicator, ParseWarning, Record
-from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash
+from store.readers.vocabulary import header_kind
+from store.text import clean_cell, clean_name, clean_value, nfkc, region_of, squash, strip_html
 
 
 def most_common(values: list[str | None]) -> str | None:
@@ -115,6 +116,7 @@ class RecordBuilder:
         squash_all: bool = False,
         level1: str | None = None,
         level2: str | None = None,
+        actual: str | None = None,
     ) -> Indicator | None:
         clean = clean_name(name, squash_all=squash_all)
         if not clean:
@@ -131,6 +133,7 @@ class RecordBuilder:
             raw=raw,
             level1_raw=self.tracker.level1_raw,
             level2_raw=self.tracker.level2_raw,
+            actual_value=clean_value(actual, squash_all=squash_all),
         )
         self.indicators.append(indicator)
         return indicator
@@ -263,6 +266,17 @@ def assign_values(row: RowIndicator, kinds: list[str], offsets: list[int]) -> di
             result[kind] = cell.text
             used.add(kind)
     return result
+
+
+def columns_outside(header: list[str], kinds: tuple[str, ...]) -> bool:
+    """Whether a header names a column right of 三级指标 that is none of ``kinds`` (a layout reader takes
+    only the tables whose columns it knows)."""
+    texts = [strip_html(text) for text in header[:60]]
+    if "三级指标" not in [squash(t) for t in texts]:
+        return False
+    position = [squash(t) for t in texts].index("三级指标")
+    after = texts[position + 1:position + 13]
+    return any(text.strip() and (kind := header_kind(text)) is not None and kind not in kinds for text in after)
 
 
 def value_kinds(header: list[Cell], name_column: int) -> tuple[list[str], list[int]]:

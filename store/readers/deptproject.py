@@ -14,6 +14,7 @@ from store.readers.common import (
     RecordBuilder,
     Warnings,
     cells_of,
+    columns_outside,
     finish,
     most_common,
     value_kinds,
@@ -27,16 +28,20 @@ _TABLE_WORDS = ("绩效指标", "年度绩效指标")
 
 
 def _header(cells: list[Cell]) -> bool:
+    """This layout's indicator header: levels, 三级指标, then target value columns only (a table with
+    operator, unit or self-evaluation columns is read by the general reader)."""
     texts = [squash(c.text) for c in cells]
     return "三级指标" in texts and "一级指标" in texts and texts.count("三级指标") == 1 and not any(
         "运算符" in t for t in texts
-    )
+    ) and not columns_outside(texts[texts.index("一级指标"):], ("annual", "period"))
 
 
 def detect(text: str) -> bool:
-    return any(
+    """A department-wide table (部门名称) with tab rows under a 三级指标 header of target columns only;
+    project tables without it are the template family's plain form, read by the general reader."""
+    return "部门名称" in text and any(
         "\t" in line and "三级指标" in line and _header(cells_of(line)) for line in text.split("\n")
-    ) and ("项目名称" in text or "部门名称" in text)
+    )
 
 
 def _after(cells: list[Cell], label: str) -> Cell | None:
