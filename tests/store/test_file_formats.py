@@ -64,8 +64,6 @@ def test_seed_written_into_a_pdf_reads_as_its_text(stem: str) -> None:
     assert fields(document) == fields(text)
 
 
-@pytest.mark.xfail(reason="the real tables are read by the general reader (issue 9, part A), not merged yet",
-                   raises=(ReadError, AssertionError), strict=False)
 @pytest.mark.parametrize("kind", ["xlsx", "xls", "docx", "pdf"])
 @pytest.mark.parametrize("stem", sorted(REAL_TEXTS))
 def test_real_table_written_into_a_file_reads_as_its_text(stem: str, kind: str) -> None:
