@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from store.lexicon import Lexicon
 from store.matching import Decisions, normalize, without_unit
-from store.workspace import Workspace
+from store.workspace import Workspace, now
 
 _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # table: (key columns, all columns)
@@ -42,10 +41,6 @@ class DecisionError(ValueError):
 
 def default_reviewer() -> str:
     return os.environ.get("ZHIBIAO_REVIEWER") or os.environ.get("USER") or "reviewer"
-
-
-def now() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from store import browse, mapping
 from store.importer import import_paths
+from store.place import Place, load_place, save_place
 from store.review import DecisionError, Review, default_reviewer
 from store.suggest import Suggester, cached, is_fresh
 from store.text import read_toml
@@ -223,7 +224,7 @@ class MainScreen(Screen):
         self._record_texts: dict[browse.RecordSummary, Text] = {}
         self._totals: tuple[int, int] | None = None  # recounted after an import
         self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
-        self._saved_place: browse.Place | None = None
+        self._saved_place: Place | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -269,11 +270,11 @@ class MainScreen(Screen):
 
     # -- where the reviewer left off ---------------------------------------------------------------
 
-    def place(self) -> browse.Place:
+    def place(self) -> Place:
         record = self.current_record()
         focused = self.app.focused
         pane = focused.id if isinstance(focused, RowList) and focused.id else "records"
-        return browse.Place(tuple(r.name for r in self.regions if r.expanded), record.id if record else None,
+        return Place(tuple(r.name for r in self.regions if r.expanded), record.id if record else None,
                             self.query_one("#indicators", RowList).cursor,
                             self.query_one("#candidates", RowList).cursor, pane)
 
@@ -282,12 +283,12 @@ class MainScreen(Screen):
         if self.record_rows:
             place = self.place()
             if place != self._saved_place:
-                browse.save_place(self.workspace, self.review.reviewer, place)
+                save_place(self.workspace, self.review.reviewer, place)
                 self._saved_place = place
 
     def restore_place(self) -> None:
         """Open where this reviewer left off (the record, the indicator, the pane)."""
-        place = browse.load_place(self.workspace, self.review.reviewer)
+        place = load_place(self.workspace, self.review.reviewer)
         if place is None:
             return
         opened = set(place.expanded)
