@@ -10,7 +10,8 @@ from store import browse
 from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
-from tui.app import HelpScreen, MainScreen, QueueScreen, make_app
+from tui.app import make_app
+from tui.screens import HelpScreen, MainScreen, QueueScreen
 from tui.widgets import KeyBar, RowList
 
 SIZE = (160, 45)
@@ -213,7 +214,7 @@ async def test_document_text_is_shown_literally(tmp_path: Path) -> None:
 async def test_merge_needs_the_confirm_dialog(db: Path) -> None:
     from conftest import ri
 
-    from tui.app import ConfirmMerge
+    from tui.screens import ConfirmMerge
 
     with Workspace(db) as workspace:
         review = Review(workspace, "alice")

@@ -1,25 +1,18 @@
-"""Widgets of the review app (document text reaches them through :func:`tui.literal.literal`)."""
+"""RowList: a list drawn line by line (the Line API) with a cursor, for lists of any length."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.console import RenderableType
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
-from tui.literal import literal
-
-__all__ = ["DetailView", "KeyBar", "RowList", "literal"]
 
 class _RowEvent(Message):
     """Something happened on one row of a RowList."""
@@ -209,137 +202,3 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     def move_to(self, index: int) -> None:
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, index))
-
-
-class DetailView(Widget):
-    """A fixed-size panel of text, optionally with a second column beside it: new content redraws it without
-    a layout pass (unlike Static)."""
-
-    DEFAULT_CSS = "DetailView { height: 10; }"
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.content = Text()
-        self.side: Text | None = None
-
-    @property
-    def plain(self) -> str:
-        """What the panel says, as plain text (the side column after the main one)."""
-        return self.content.plain + ("" if self.side is None else "\n" + self.side.plain)
-
-    def show(self, content: Text, side: Text | None = None) -> None:
-        same = (content.plain == self.content.plain and content.spans == self.content.spans
-                and (side is None) == (self.side is None)
-                and (side is None or (side.plain == self.side.plain and side.spans == self.side.spans)))  # type: ignore[union-attr]
-        self.content, self.side = content, side
-        if not same:
-            self.refresh()
-
-    def render(self) -> RenderableType:
-        if self.side is None:
-            return self.content
-        grid = Table.grid(expand=True, padding=(0, 2))
-        grid.add_column(ratio=1, overflow="fold")  # CJK text has no spaces to wrap at: fold it
-        grid.add_column(ratio=1, overflow="fold")
-        grid.add_row(self.content, self.side)
-        return grid
-
-
-_ENABLED, _DISABLED = Style(), Style(dim=True)
-
-
-class KeyBar(Widget):
-    """The keys of the focused widget and its screen on one line, like Textual's Footer, but drawn as one
-    line of text: when an action is enabled or disabled the bar is repainted, not recomposed (the Footer's
-    recomposition costs a layout pass, 30-40 ms, every time the cursor crosses a region row).
-
-    Disabled actions are dimmed; clicking a key presses it.
-    """
-
-    ALLOW_SELECT = False
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        background: $footer-background;
-        color: $footer-foreground;
-    }
-    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
-    KeyBar > .keybar--description {
-        color: $footer-description-foreground; background: $footer-description-background;
-    }
-    """
-    COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        # (first cell, last cell + 1, key, enabled, tooltip) of every key shown
-        self._spans: list[tuple[int, int, str, bool, str]] = []
-        self._shown: tuple = ()
-
-    def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
-
-    def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
-
-    def bindings_changed(self, screen) -> None:
-        if self.is_attached and screen is self.screen and self._entries() != self._shown:
-            self.refresh()
-
-    def _entries(self) -> tuple:
-        """(key, key display, description, enabled, tooltip) of each action shown, in binding order."""
-        seen: set[str] = set()
-        entries = []
-        palette = None
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if self.app.ENABLE_COMMAND_PALETTE and binding.key == self.app.COMMAND_PALETTE_BINDING:
-                palette = (binding.key, self.app.get_key_display(binding), binding.description, enabled,
-                           tooltip or binding.description)
-                continue
-            if not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            entries.append((binding.key, self.app.get_key_display(binding), binding.description, enabled,
-                            tooltip or binding.description))
-        if palette is not None:
-            entries.append(palette)
-        return tuple(entries)
-
-    def render(self) -> Text:
-        self._shown = entries = self._entries()
-        key_style = self.get_component_rich_style("keybar--key", partial=True)
-        description_style = self.get_component_rich_style("keybar--description", partial=True)
-        width = self.size.width or 1_000
-        # narrower terminals: first less padding, then descriptions only for help and quit (every key stays
-        # visible, and ? says what they do)
-        for pad, described in ((" ", None), ("", None), ("", {"question_mark", "q", "ctrl+q"})):
-            text = Text(no_wrap=True, overflow="ellipsis")
-            spans = []
-            for key, display, description, enabled, tooltip in entries:
-                start = text.cell_len
-                dim = _ENABLED if enabled else _DISABLED
-                text.append(f"{pad}{display}{pad}" if pad else f" {display}", key_style + dim)
-                if described is None or key in described:
-                    text.append(f"{' ' if not pad else ''}{description} ", description_style + dim)
-                spans.append((start, text.cell_len, key, enabled, tooltip))
-            if text.cell_len <= width:
-                break
-        self._spans = spans
-        return text
-
-    def _entry_at(self, x: int) -> tuple[int, int, str, bool, str] | None:
-        return next((span for span in self._spans if span[0] <= x < span[1]), None)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        span = self._entry_at(event.x)
-        self.tooltip = span[4] if span else None
-
-    def on_click(self, event: events.Click) -> None:
-        span = self._entry_at(event.x)
-        if span is None:
-            return
-        if span[3]:
-            self.app.simulate_key(span[2])
-        else:
-            self.app.bell()

@@ -1,0 +1,154 @@
+"""Queue mode: unreviewed suggestions best first, one pair at a time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from store import browse
+from store.review import DecisionError, Review
+from tui.literal import literal
+from tui.messages import SuggestionsReady
+from tui.screens.dialogs import ConfirmMerge
+from tui.screens.help import HelpScreen, help_rows
+from tui.widgets import KeyBar
+
+
+class QueueScreen(Screen[None]):
+    """Unreviewed suggestions best first, one pair at a time, both sides aligned."""
+
+    BINDINGS = [
+        Binding("a", "decide('approve')", "Approve", id="queue_approve"),
+        Binding("c", "decide('close')", "Close", id="queue_close"),
+        Binding("x", "decide('reject')", "Reject", id="queue_reject"),
+        Binding("s", "skip", "Skip", id="queue_skip"),
+        Binding("u", "undo", "Undo", id="queue_undo"),
+        Binding("escape", "leave", "Leave queue", id="queue_leave"),
+        Binding("question_mark", "help", "Help", id="queue_help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue_position = 0
+        self.item: browse.QueueItem | None = None
+        self.decided: list[browse.QueueItem] = []  # pairs decided here, latest last: undo brings them back
+        self.pinned: browse.QueueItem | None = None  # an undone pair, shown again until decided or skipped
+        self.last = ""  # the last decision, in the status line
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-status")
+        yield Static(id="queue-pair")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+        self.show()  # the matcher has relearned: the best pair may have changed
+
+    def show(self, summary: str | None = None) -> None:
+        if summary is not None:
+            self.last = summary
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        if self.pinned is not None:
+            self.item = self.pinned
+        else:
+            items = browse.queue(workspace, limit=1, offset=self.queue_position)
+            self.item = items[0] if items else None
+        pair = self.query_one("#queue-pair", Static)
+        status = self.query_one("#queue-status", Static)
+        last = literal(f" · {self.last}", "green") if self.last else Text()
+        if self.item is None:
+            pair.update(Text("No unreviewed suggestion left. Escape goes back.", style="dim"))
+            status.update(Text.assemble(("queue mode", "bold"), last))
+            return
+        review: Review = self.app.review  # type: ignore[attr-defined]
+        left, right = review.indicator(self.item.regional_indicator_id), review.indicator(self.item.candidate_id)
+        text = Text()
+        width = 30
+        for label, a, b in (("region", left.region, right.region), ("indicator", left.name, right.name),
+                            ("level 1", left.level1 or "—", right.level1 or "—"),
+                            ("level 2", left.level2 or "—", right.level2 or "—")):
+            text.append(f"{label:>10}  ", style="dim")
+            cell = literal(a)
+            cell.align("left", width)
+            text.append_text(cell)
+            text.append("  ")
+            text.append_text(literal(b))
+            text.append("\n")
+        targets_a = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, left.id, 3)]
+        targets_b = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, right.id, 3)]
+        text.append(f"{'targets':>10}  ", style="dim")
+        cell = literal(" / ".join(dict.fromkeys(targets_a)))
+        cell.align("left", width)
+        text.append_text(cell)
+        text.append("  ")
+        text.append_text(literal(" / ".join(dict.fromkeys(targets_b))))
+        text.append(f"\n\n{'score':>10}  {self.item.score:.2f}\n", style="bold cyan")
+        text.append(f"{'why':>10}  ", style="dim")
+        text.append_text(literal(self.item.explanation))
+        pair.update(text)
+        where = "the pair just undone" if self.pinned is not None else f"pair {self.queue_position + 1}"
+        status.update(Text.assemble((f"queue mode · {where}", "bold"), last))
+
+    def action_decide(self, kind: str) -> None:
+        if self.item is None:
+            return
+        review: Review = self.app.review  # type: ignore[attr-defined]
+        item = self.item
+        a, b = item.regional_indicator_id, item.candidate_id
+
+        def done(summary: str) -> None:
+            self.decided.append(item)
+            self.pinned = None
+            self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
+            self.show(summary)
+
+        try:
+            if kind == "approve":
+                outcome = review.approve(a, b, score=item.score, justification="lexical")
+                if outcome.merge_needed:
+                    def answered(merge: bool | None) -> None:
+                        if merge:
+                            done(review.approve(a, b, score=item.score, justification="lexical",
+                                                confirm_merge=True).summary)
+
+                    first, second = outcome.merge_needed
+                    self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
+                    return
+            elif kind == "close":
+                outcome = review.close(a, b)
+            else:
+                outcome = review.reject(a, b)
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+            self.pinned = None
+            self.queue_position += 1
+            self.show()
+            return
+        done(outcome.summary)
+
+    def action_skip(self) -> None:
+        self.pinned = None  # an undone pair is back in the queue where it was, at the current position
+        self.queue_position += 1
+        self.show()
+
+    def action_undo(self) -> None:
+        try:
+            outcome = self.app.review.undo()  # type: ignore[attr-defined]
+        except DecisionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        if self.decided:
+            self.pinned = self.decided.pop()
+        self.app.refresh_suggestions(list(outcome.touched))  # type: ignore[attr-defined]
+        self.show(outcome.summary)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self.app)))
