@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -18,25 +19,14 @@ from textual.worker import get_current_worker
 from store.importer import import_paths
 from store.review import Review, default_reviewer
 from store.suggest import Suggester, is_fresh
-from store.text import read_toml
 from store.workspace import Workspace
+from tui.actions import checked_keymap
+from tui.config import Config, load_config
+from tui.literal import visible
 from tui.messages import SuggestionsReady
 from tui.screens import MainScreen, QueueScreen
 
-CONFIG_PATH = Path.home() / ".config" / "zhibiao" / "config.toml"
 _EAGER = 20_000  # up to this many regional indicators, every suggestion list is computed at once
-
-
-def load_keymap(path: Path = CONFIG_PATH) -> dict[str, str]:
-    """The ``[keymap]`` table of the config file: binding id -> keys ("approve" = "y,a")."""
-    if not path.exists():
-        return {}
-    try:
-        data = read_toml(path, "config file")
-    except ValueError:
-        return {}
-    table = data.get("keymap", {})
-    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
 
 
 class ZhibiaoApp(App):
@@ -45,22 +35,30 @@ class ZhibiaoApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "zhibiao"
 
-    def __init__(self, workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
-                 keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, workspace_path: Path, *, config: Config, reviewer: str | None = None,
+                 paths: list[Path] | None = None) -> None:
         super().__init__()
+        self.config = config
         self.workspace_path = workspace_path
         self.workspace = Workspace(workspace_path)
-        self.review = Review(self.workspace, reviewer or default_reviewer())
+        self.review = Review(self.workspace, reviewer or config.reviewer or default_reviewer())
         self.paths = paths or []
-        self.keymap_overrides = keymap if keymap is not None else load_keymap()
         self.suggestion_status = ""
         self._suggester: Suggester | None = None
         self._requested: set[int] = set()
         self._suggester_lock = threading.Lock()  # one thread at a time on the matcher's connection
 
     def on_mount(self) -> None:
-        if self.keymap_overrides:
-            self.set_keymap(self.keymap_overrides)
+        keymap, problems = checked_keymap(self.config.keymap)
+        self.set_keymap(keymap)
+        if self.config.theme is not None:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                problems.append(f"config: no theme is called {self.config.theme!r}; "
+                                f"there are {', '.join(sorted(self.available_themes))}")
+        for problem in (*self.config.problems, *problems):
+            self.notify(visible(problem), severity="error", timeout=20, markup=False)
         self.push_screen(MainScreen())
         if self.paths:
             self.import_documents()
@@ -81,14 +79,16 @@ class ZhibiaoApp(App):
         """The command palette offers the screen's actions, generated from the same bindings as the key bar
         and the help screen."""
         yield from super().get_system_commands(screen)
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description or "focus" in binding.action:
+        keys: dict[str, list[str]] = {}
+        offered: dict[str, Binding] = {}
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if node is not screen or not enabled or not binding.description or binding.action.startswith("app."):
                 continue
-            if screen.check_action(binding.action.split("(")[0], ()) is not True:
-                continue
-            keys = self.get_key_display(binding)
-            yield SystemCommand(f"{binding.description} ({keys})", binding.tooltip or binding.description,
-                                partial(screen.run_action, binding.action))
+            keys.setdefault(binding.action, []).append(self.get_key_display(binding))
+            offered.setdefault(binding.action, binding)
+        for action, binding in offered.items():
+            yield SystemCommand(f"{binding.description} ({', '.join(keys[action])})",
+                                binding.tooltip or binding.description, partial(screen.run_action, action))
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def import_documents(self) -> None:
@@ -175,6 +175,10 @@ class ZhibiaoApp(App):
 
 
 def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
-             keymap: dict[str, str] | None = None) -> ZhibiaoApp:
-    """The app as the command line builds it (tests reuse this)."""
-    return ZhibiaoApp(workspace_path, reviewer=reviewer, paths=paths, keymap=keymap)
+             keymap: dict[str, str] | None = None, config: Config | None = None) -> ZhibiaoApp:
+    """The app as the command line builds it, with the user's config (tests reuse this: ``keymap`` replaces
+    the config's keymap)."""
+    config = config if config is not None else load_config()
+    if keymap is not None:
+        config = replace(config, keymap=dict(keymap))
+    return ZhibiaoApp(workspace_path, config=config, reviewer=reviewer, paths=paths)

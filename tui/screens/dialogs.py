@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from tui.actions import DIALOG, MERGE, bindings
 
 
 class ConfirmMerge(ModalScreen[bool]):
     """Approving A ~ B would merge two concepts: ask first."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Merge", id="merge_yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="merge_no")]
+    BINDINGS = bindings(MERGE)
 
     def __init__(self, first: str, second: str) -> None:
         super().__init__()
@@ -31,7 +31,7 @@ class ConfirmMerge(ModalScreen[bool]):
 
 
 class RenameConcept(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="rename_cancel")]
+    BINDINGS = bindings(DIALOG)
 
     def __init__(self, current: str) -> None:
         super().__init__()
@@ -50,7 +50,7 @@ class RenameConcept(ModalScreen[str | None]):
 
 
 class ExportDialog(ModalScreen[tuple[str, str] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
+    BINDINGS = bindings(DIALOG)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.actions import HELP, bindings
 
 
 def help_rows(app: App) -> list[tuple[str, str, str]]:
@@ -30,7 +31,7 @@ def help_rows(app: App) -> list[tuple[str, str, str]]:
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen below, generated from its bindings."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
+    BINDINGS = bindings(HELP)
 
     def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
         super().__init__()

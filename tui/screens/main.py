@@ -7,7 +7,6 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label
@@ -17,6 +16,7 @@ from store.place import Place, load_place, save_place
 from store.review import DecisionError, Review
 from store.suggest import cached
 from store.workspace import Workspace
+from tui.actions import MAIN, bindings
 from tui.literal import literal
 from tui.messages import SuggestionsReady
 from tui.screens.dialogs import ConfirmMerge, ExportDialog, RenameConcept
@@ -47,27 +47,7 @@ class _Region:
 class MainScreen(Screen):
     """Records · indicators · candidates · detail, and the status line."""
 
-    BINDINGS = [
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
-        Binding("a", "approve", "Approve", id="approve", tooltip="Same concept as the highlighted candidate"),
-        Binding("c", "close_match", "Close", id="close", tooltip="Related, not the same: a close match"),
-        Binding("x", "reject", "Reject", id="reject", tooltip="Not the same; never suggested again"),
-        Binding("f", "flag", "Flag", id="flag", tooltip="Needs a second look (toggles)"),
-        Binding("s", "skip", "Skip", id="skip", tooltip="Leave it and go to the next unreviewed"),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last decision"),
-        Binding("e", "rename", "Rename", id="rename", tooltip="Rename the indicator's concept"),
-        Binding("d", "detach", "Detach", id="detach", tooltip="Take the indicator out of its concept"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter records by name"),
-        Binding("n", "next_unreviewed(1)", "Next", id="next_unreviewed",
-                tooltip="Next indicator with an unreviewed suggestion"),
-        Binding("N", "next_unreviewed(-1)", "Previous", show=False, id="previous_unreviewed",
-                tooltip="Previous indicator with an unreviewed suggestion"),
-        Binding("g", "queue", "Queue", id="queue", tooltip="Walk unreviewed suggestions best first"),
-        Binding("ctrl+e", "export", "Export", id="export", tooltip="Write the crosswalk (TOML or CSV)"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS = bindings(MAIN)
 
     def __init__(self) -> None:
         super().__init__()

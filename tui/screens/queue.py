@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
 from store import browse
 from store.review import DecisionError, Review
+from tui.actions import QUEUE, bindings
 from tui.literal import literal
 from tui.messages import SuggestionsReady
 from tui.screens.dialogs import ConfirmMerge
@@ -20,15 +20,7 @@ from tui.widgets import KeyBar
 class QueueScreen(Screen[None]):
     """Unreviewed suggestions best first, one pair at a time, both sides aligned."""
 
-    BINDINGS = [
-        Binding("a", "decide('approve')", "Approve", id="queue_approve"),
-        Binding("c", "decide('close')", "Close", id="queue_close"),
-        Binding("x", "decide('reject')", "Reject", id="queue_reject"),
-        Binding("s", "skip", "Skip", id="queue_skip"),
-        Binding("u", "undo", "Undo", id="queue_undo"),
-        Binding("escape", "leave", "Leave queue", id="queue_leave"),
-        Binding("question_mark", "help", "Help", id="queue_help"),
-    ]
+    BINDINGS = bindings(QUEUE)
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,7 +86,16 @@ class QueueScreen(Screen[None]):
         where = "the pair just undone" if self.pinned is not None else f"pair {self.queue_position + 1}"
         status.update(Text.assemble((f"queue mode · {where}", "bold"), last))
 
-    def action_decide(self, kind: str) -> None:
+    def action_approve(self) -> None:
+        self.decide("approve")
+
+    def action_close_match(self) -> None:
+        self.decide("close")
+
+    def action_reject(self) -> None:
+        self.decide("reject")
+
+    def decide(self, kind: str) -> None:
         if self.item is None:
             return
         review: Review = self.app.review  # type: ignore[attr-defined]

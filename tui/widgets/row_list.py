@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.actions import LIST, bindings
 
 
 class _RowEvent(Message):
@@ -40,15 +41,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     RowList:focus > .rowlist--cursor { background: $accent; color: $text; }
     """
     COMPONENT_CLASSES = {"rowlist--cursor"}
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="up", tooltip="Move up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="down", tooltip="Move down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
-        Binding("home", "jump(0)", "First", show=False, id="first"),
-        Binding("end", "jump(-1)", "Last", show=False, id="last"),
-        Binding("enter", "select", "Open", show=True, id="open", tooltip="Open the row under the cursor"),
-    ]
+    BINDINGS = bindings(LIST)
 
     # a move redraws the two rows it changes (see watch_cursor), not the whole list
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
