@@ -3,8 +3,6 @@ and match in the background."""
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -13,20 +11,25 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.importer import import_paths
 from store.review import Review, default_reviewer
-from store.suggest import Suggester, is_fresh
 from store.workspace import Workspace
 from tui.actions import checked_keymap
 from tui.config import Config, load_config
 from tui.literal import visible
-from tui.messages import SuggestionsReady
+from tui.messages import (
+    ImportFinished,
+    ImportProgress,
+    MatcherProgress,
+    MatcherReady,
+    SuggestionsRefreshed,
+)
 from tui.screens import MainScreen, QueueScreen
-
-_EAGER = 20_000  # up to this many regional indicators, every suggestion list is computed at once
+from tui.suggestions import SuggestionService
 
 
 class ZhibiaoApp(App):
@@ -34,6 +37,9 @@ class ZhibiaoApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "zhibiao"
+
+    background_work: reactive[str] = reactive("")  # what the background workers are doing, for the status line
+    background_failure: reactive[str] = reactive("")  # the last background failure, shown until the app is restarted
 
     def __init__(self, workspace_path: Path, *, config: Config, reviewer: str | None = None,
                  paths: list[Path] | None = None) -> None:
@@ -43,10 +49,7 @@ class ZhibiaoApp(App):
         self.workspace = Workspace(workspace_path)
         self.review = Review(self.workspace, reviewer or config.reviewer or default_reviewer())
         self.paths = paths or []
-        self.suggestion_status = ""
-        self._suggester: Suggester | None = None
-        self._requested: set[int] = set()
-        self._suggester_lock = threading.Lock()  # one thread at a time on the matcher's connection
+        self.suggestions = SuggestionService(workspace_path)
 
     def on_mount(self) -> None:
         keymap, problems = checked_keymap(self.config.keymap)
@@ -63,9 +66,10 @@ class ZhibiaoApp(App):
         if self.paths:
             self.import_documents()
         else:
-            self.prepare_suggestions()
+            self.load_matcher()
 
     def on_unmount(self) -> None:
+        self.suggestions.close()
         self.workspace.close()
 
     async def action_quit(self) -> None:
@@ -90,88 +94,82 @@ class ZhibiaoApp(App):
             yield SystemCommand(f"{binding.description} ({', '.join(keys[action])})",
                                 binding.tooltip or binding.description, partial(screen.run_action, action))
 
+    # -- background work: workers call the store and post messages; only these handlers touch the screens --
+
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def import_documents(self) -> None:
+        """Import the documents given on the command line."""
         worker = get_current_worker()
         with Workspace(self.workspace_path) as workspace:
-            def progress(done: int, total: int, result) -> None:
-                self.call_from_thread(self._status, f"importing {done}/{total}")
-
-            results = import_paths(workspace, self.paths, progress=progress, workers=1,
-                                   cancelled=lambda: worker.is_cancelled)
-        failed = [r for r in results if r.outcome == "failed"]
-        for result in failed:
-            self.call_from_thread(self.notify, f"{result.path}: {result.error}", severity="error", timeout=10)
-        self.call_from_thread(self._after_import)
-
-    def _after_import(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.load_regions()
-        self.prepare_suggestions()
-
-    def _status(self, text: str) -> None:
-        self.suggestion_status = text
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.update_status()
+            results = import_paths(workspace, self.paths, workers=1, cancelled=lambda: worker.is_cancelled,
+                                   progress=lambda done, total, _result: self.post_message(ImportProgress(done, total)))
+        self.post_message(ImportFinished(tuple((r.path, r.error or "") for r in results if r.outcome == "failed")))
 
     @work(thread=True, exclusive=True, group="match", exit_on_error=False)
-    def prepare_suggestions(self) -> None:
-        """Load the matcher and recompute suggestions if documents or decisions changed (in the background).
+    def load_matcher(self) -> None:
+        """Load the matcher (and compute what it computes eagerly)."""
+        self.suggestions.load(lambda text: self.post_message(MatcherProgress(text)))
+        self.post_message(MatcherReady())
 
-        A workspace of many indicators gets its name-level suggestions (the expensive part) here and each
-        indicator's list when it is first shown.
-        """
-        self.call_from_thread(self._status, "loading the matcher")
-        with Workspace(self.workspace_path) as probe:
-            fresh = is_fresh(probe)
-        suggester = Suggester(Workspace(self.workspace_path, shared=True))
-
-        def progress(done: int, total: int) -> None:
-            self.call_from_thread(self._status, f"matching {done}/{total}")
-
-        if len(suggester.matcher) <= _EAGER:
-            if not fresh:
-                suggester.compute_all(progress)
-        else:
-            suggester.compute_names(progress)
-        self._suggester = suggester
-        # The matcher is a few hundred thousand long-lived objects: a full garbage collection walking
-        # them would stall a keypress for 100-200 ms. Collect once now, off screen, and leave them out
-        # of every later collection.
-        gc.collect()
-        gc.freeze()
-        self.call_from_thread(self._status, "")
-        self.call_from_thread(self._suggestions_ready)
+    @work(thread=True, exclusive=False, group="refresh", exit_on_error=False)
+    def relearn(self, ri_ids: list[int]) -> None:
+        """Recompute the suggestion lists of these indicators (after a decision, or first shown)."""
+        self.post_message(SuggestionsRefreshed(self.suggestions.refresh(ri_ids)))
 
     def request_suggestions(self, ri_ids: list[int]) -> None:
         """Indicators without cached suggestions are on screen: compute their lists in the background."""
-        wanted = [ri for ri in ri_ids if ri not in self._requested]
-        if self._suggester is not None and wanted:
-            self._requested.update(wanted)
-            self._refresh(wanted)
-
-    def _suggestions_ready(self, touched: frozenset[int] | None = None) -> None:
-        for screen in self.screen_stack:  # also the main screen under a dialog or the queue
-            if isinstance(screen, MainScreen | QueueScreen):
-                screen.post_message(SuggestionsReady(touched))
+        wanted = self.suggestions.unrequested(ri_ids)
+        if wanted:
+            self.relearn(wanted)
 
     def refresh_suggestions(self, touched: list[int]) -> bool:
         """Relearn from a decision in the background; False when the matcher is not loaded yet."""
-        if self._suggester is None or not touched:
+        if not self.suggestions.ready or not touched:
             return False
-        self._refresh(touched)
+        self.relearn(touched)
         return True
 
-    @work(thread=True, exclusive=False, group="refresh", exit_on_error=False)
-    def _refresh(self, touched: list[int]) -> None:
-        suggester = self._suggester
-        if suggester is None:
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.background_work = f"importing {message.done}/{message.total}"
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        for path, error in message.failed:
+            self.notify(visible(f"{path}: {error}"), severity="error", timeout=10, markup=False)
+        self.background_work = ""
+        self._documents_changed()
+
+    def _documents_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.load_regions()
+        self.load_matcher()
+
+    def on_matcher_progress(self, message: MatcherProgress) -> None:
+        self.background_work = message.text
+
+    def on_matcher_ready(self, message: MatcherReady) -> None:
+        self.background_work = ""
+        self._tell_screens(None)
+
+    def on_suggestions_refreshed(self, message: SuggestionsRefreshed) -> None:
+        self._tell_screens(message.touched)
+
+    def _tell_screens(self, touched: frozenset[int] | None) -> None:
+        for screen in self.screen_stack:  # also the main screen under a dialog or the queue
+            if isinstance(screen, MainScreen | QueueScreen):
+                screen.post_message(SuggestionsRefreshed(touched))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that fails says so: in the status line (until the next start) and in a notification."""
+        if event.state != WorkerState.ERROR:
             return
-        with self._suggester_lock:
-            refreshed = suggester.refresh(touched)
-        self.call_from_thread(self._suggestions_ready, frozenset(refreshed))
+        what = {"import": "importing", "match": "the matcher", "refresh": "relearning"}.get(
+            event.worker.group, event.worker.name)
+        self.background_failure = f"{what} failed: {visible(str(event.worker.error))}"
+        self.background_work = ""
+        self.notify(self.background_failure, severity="error", timeout=15, markup=False)
+        if event.worker.group == "import":
+            self._documents_changed()  # what was stored before the failure is there to review
 
 
 def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,

@@ -1,19 +1,42 @@
-"""App-wide messages: what the background workers report to the screens."""
+"""App-wide messages: what the background workers report, and what a decision changed."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.message import Message
 
 
-class SuggestionsReady(Message):
-    """The matcher finished (re)computing suggestions in the background (``touched``: only these)."""
+@dataclass
+class ImportProgress(Message):
+    """The import worker stored ``done`` of ``total`` documents."""
 
-    def __init__(self, touched: frozenset[int] | None = None) -> None:
-        super().__init__()
-        self.touched = touched
+    done: int
+    total: int
 
 
-class MatchProgress(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+@dataclass
+class ImportFinished(Message):
+    """The import worker is done; ``failed`` holds (file, reason) of each document it could not import."""
+
+    failed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class MatcherProgress(Message):
+    """What the matcher worker is doing ("loading the matcher", "matching 500/2000")."""
+
+    text: str
+
+
+@dataclass
+class MatcherReady(Message):
+    """The matcher is loaded and every suggestion list it computes eagerly is stored."""
+
+
+@dataclass
+class SuggestionsRefreshed(Message, bubble=False):
+    """Suggestion lists were recomputed: of ``touched`` only, or of everything when it is None. The app hands
+    it on to each screen, where it stops (it must not bubble back up to the app)."""
+
+    touched: frozenset[int] | None = None

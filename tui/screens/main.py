@@ -18,7 +18,7 @@ from store.suggest import cached
 from store.workspace import Workspace
 from tui.actions import MAIN, bindings
 from tui.literal import literal
-from tui.messages import SuggestionsReady
+from tui.messages import SuggestionsRefreshed
 from tui.screens.dialogs import ConfirmMerge, ExportDialog, RenameConcept
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
@@ -65,6 +65,7 @@ class MainScreen(Screen):
         self._totals: tuple[int, int] | None = None  # recounted after an import
         self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
         self._saved_place: Place | None = None
+        self._last_summary = ""
 
     @property
     def workspace(self) -> Workspace:
@@ -100,6 +101,8 @@ class MainScreen(Screen):
         self.update_status()
         self.seen_event = self.review.last_event_id()
         self.set_interval(2.0, self.check_other_reviewers)
+        self.watch(self.app, "background_work", lambda _: self.update_status(), init=False)
+        self.watch(self.app, "background_failure", lambda _: self.update_status(), init=False)
 
     def check_other_reviewers(self) -> None:
         """Another process (a colleague's zhibiao review) decided something: show it."""
@@ -365,7 +368,11 @@ class MainScreen(Screen):
             side.append(f"\n… and {len(members) - len(shown)} more (all of them in the export)", style="dim")
         return side
 
-    def update_status(self, extra: str = "") -> None:
+    def update_status(self, extra: str | None = None) -> None:
+        """The status line; ``extra`` is the last decision, kept until the next one."""
+        if extra is not None:
+            self._last_summary = extra
+        extra = self._last_summary
         if self._totals is None:
             self._totals = browse.totals(self.workspace)
         progress = browse.progress(self.workspace, self._totals)
@@ -379,9 +386,10 @@ class MainScreen(Screen):
             f" · reviewer {app.review.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
             f" regional indicators ({progress.share_covered:.0%} of occurrences)",
         ))
-        suggestions = getattr(app, "suggestion_status", "")
-        if suggestions:
-            text.append(f" · {suggestions}", style="yellow")
+        if app.background_work:  # type: ignore[attr-defined]
+            text.append(f" · {app.background_work}", style="yellow")  # type: ignore[attr-defined]
+        if app.background_failure:  # type: ignore[attr-defined]
+            text.append_text(literal(f" · {app.background_failure}", "bold red"))  # type: ignore[attr-defined]
         self.query_one("#status", DetailView).show(text)
 
     # -- events ------------------------------------------------------------------------------------
@@ -425,7 +433,7 @@ class MainScreen(Screen):
         elif event.row_list.id == "indicators":
             self.query_one("#candidates", RowList).focus()
 
-    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+    def on_suggestions_refreshed(self, event: SuggestionsRefreshed) -> None:
         if event.touched is None:
             self._pending_redraw = None
             self.refresh_after_decision(None)

@@ -11,7 +11,7 @@ from store import browse
 from store.review import DecisionError, Review
 from tui.actions import QUEUE, bindings
 from tui.literal import literal
-from tui.messages import SuggestionsReady
+from tui.messages import SuggestionsRefreshed
 from tui.screens.dialogs import ConfirmMerge
 from tui.screens.help import HelpScreen, help_rows
 from tui.widgets import KeyBar
@@ -38,7 +38,7 @@ class QueueScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show()
 
-    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+    def on_suggestions_refreshed(self, event: SuggestionsRefreshed) -> None:
         self.show()  # the matcher has relearned: the best pair may have changed
 
     def show(self, summary: str | None = None) -> None:

@@ -117,8 +117,9 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self.rows):
             base = self._base_style()
             if index == 0 and not self.rows and self.empty:
+                # every segment gets a style: NO_COLOR's filter reads the colour of each
                 return Strip(list(Text(self.empty, style="dim").render(self.app.console, end="")),
-                             ).adjust_cell_length(width, base)
+                             ).adjust_cell_length(width, base).apply_style(base)
             if self._blank is None or self._blank[0] != width:
                 self._blank = (width, Strip.blank(width, base))
             return self._blank[1]
