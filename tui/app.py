@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.importer import import_paths
-from store.review import Review, default_reviewer
+from store.review import default_reviewer
 from store.workspace import Workspace
 from tui.actions import checked_keymap
 from tui.config import Config, load_config
@@ -29,6 +29,7 @@ from tui.messages import (
     SuggestionsRefreshed,
 )
 from tui.screens import MainScreen, QueueScreen
+from tui.session import ReviewSession
 from tui.suggestions import SuggestionService
 
 
@@ -46,8 +47,7 @@ class ZhibiaoApp(App):
         super().__init__()
         self.config = config
         self.workspace_path = workspace_path
-        self.workspace = Workspace(workspace_path)
-        self.review = Review(self.workspace, reviewer or config.reviewer or default_reviewer())
+        self.session = ReviewSession(workspace_path, reviewer or config.reviewer or default_reviewer())
         self.paths = paths or []
         self.suggestions = SuggestionService(workspace_path)
 
@@ -70,7 +70,12 @@ class ZhibiaoApp(App):
 
     def on_unmount(self) -> None:
         self.suggestions.close()
-        self.workspace.close()
+        self.session.close()
+
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace the session reads and decides in."""
+        return self.session.workspace
 
     async def action_quit(self) -> None:
         """Quit from anywhere (ctrl+q), remembering where the reviewer was."""

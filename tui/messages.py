@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from tui.session import Decided, Decision
+
 
 @dataclass
 class ImportProgress(Message):
@@ -40,3 +42,20 @@ class SuggestionsRefreshed(Message, bubble=False):
     it on to each screen, where it stops (it must not bubble back up to the app)."""
 
     touched: frozenset[int] | None = None
+
+
+@dataclass
+class DecisionMade(Message, bubble=False):
+    """A decision is committed; ``relearning``: the matcher is relearning from it (SuggestionsRefreshed
+    follows)."""
+
+    decided: Decided
+    relearning: bool = False
+
+
+@dataclass
+class DecisionRefused(Message, bubble=False):
+    """The store refused a decision or could not write it: nothing was decided."""
+
+    decision: Decision
+    reason: str

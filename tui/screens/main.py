@@ -12,16 +12,16 @@ from textual.screen import Screen
 from textual.widgets import Input, Label
 
 from store import browse, mapping
-from store.place import Place, load_place, save_place
-from store.review import DecisionError, Review
-from store.suggest import cached
+from store.place import Place
 from store.workspace import Workspace
 from tui.actions import MAIN, bindings
 from tui.literal import literal
-from tui.messages import SuggestionsRefreshed
-from tui.screens.dialogs import ConfirmMerge, ExportDialog, RenameConcept
+from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
+from tui.screens.decide import decide
+from tui.screens.dialogs import ExportDialog, RenameConcept
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
+from tui.session import Decision, ReviewSession
 from tui.widgets import DetailView, KeyBar, RowList
 
 _MEMBER_LINES = 7  # members the detail strip lists beside the provenance
@@ -56,7 +56,6 @@ class MainScreen(Screen):
         self.indicator_rows: list[browse.IndicatorRow] = []
         self.candidate_rows = []
         self.filter_text = ""
-        self.seen_event = 0
         self._summaries: dict[str, browse.RegionSummary] = {}
         self._region_texts: dict[tuple, Text] = {}
         self._records: dict[str, list[browse.RecordSummary]] = {}  # by region, counts included
@@ -68,12 +67,12 @@ class MainScreen(Screen):
         self._last_summary = ""
 
     @property
-    def workspace(self) -> Workspace:
-        return self.app.workspace  # type: ignore[attr-defined]
+    def session(self) -> ReviewSession:
+        return self.app.session  # type: ignore[attr-defined]
 
     @property
-    def review(self) -> Review:
-        return self.app.review  # type: ignore[attr-defined]
+    def workspace(self) -> Workspace:
+        return self.session.workspace
 
     def compose(self) -> ComposeResult:
         yield DetailView(id="status")
@@ -99,16 +98,13 @@ class MainScreen(Screen):
         self.query_one("#records", RowList).focus()
         self.restore_place()
         self.update_status()
-        self.seen_event = self.review.last_event_id()
         self.set_interval(2.0, self.check_other_reviewers)
         self.watch(self.app, "background_work", lambda _: self.update_status(), init=False)
         self.watch(self.app, "background_failure", lambda _: self.update_status(), init=False)
 
     def check_other_reviewers(self) -> None:
         """Another process (a colleague's zhibiao review) decided something: show it."""
-        last = self.review.last_event_id()
-        if last != self.seen_event:
-            self.seen_event = last
+        if self.session.changed_elsewhere():
             self.refresh_after_decision("updated from the workspace")
 
     # -- where the reviewer left off ---------------------------------------------------------------
@@ -126,12 +122,12 @@ class MainScreen(Screen):
         if self.record_rows:
             place = self.place()
             if place != self._saved_place:
-                save_place(self.workspace, self.review.reviewer, place)
+                self.session.save_place(place)
                 self._saved_place = place
 
     def restore_place(self) -> None:
         """Open where this reviewer left off (the record, the indicator, the pane)."""
-        place = load_place(self.workspace, self.review.reviewer)
+        place = self.session.load_place()
         if place is None:
             return
         opened = set(place.expanded)
@@ -273,16 +269,13 @@ class MainScreen(Screen):
 
     def load_candidates(self, keep: int = 0, *, announce: bool = True, in_place: bool = False) -> None:
         row = self.current_indicator()
-        self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
+        self.candidate_rows = self.session.candidates(row.regional_indicator_id if row else None)
         texts = []
-        ids = [s.candidate.id for s in self.candidate_rows]
-        decided = self.review.pair_decisions(row.regional_indicator_id, ids) if row else {}
-        all_targets = browse.targets_of(self.workspace, ids)
-        for suggestion in self.candidate_rows:
-            candidate = suggestion.candidate
-            mark = {"close": "~ ", "rejected": "x "}.get(decided.get(candidate.id, ""), "  ")
-            targets = all_targets.get(candidate.id, "")
-            texts.append(Text.assemble((mark, "yellow"), (f"{suggestion.score:.2f} ", "cyan"),
+        for candidate_row in self.candidate_rows:
+            candidate = candidate_row.candidate
+            mark = {"close": "~ ", "rejected": "x "}.get(candidate_row.decided, "  ")
+            targets = candidate_row.targets
+            texts.append(Text.assemble((mark, "yellow"), (f"{candidate_row.score:.2f} ", "cyan"),
                                        literal(candidate.region, "dim"), " · ", literal(candidate.name),
                                        literal(f"  {targets}" if targets else "", "green")))
         if in_place:
@@ -341,7 +334,7 @@ class MainScreen(Screen):
         if candidate is not None:
             text.append("\nwhy: ", style="bold")
             text.append_text(literal(candidate.explanation, "dim"))
-        concept = self.review.concept_of(row.regional_indicator_id)
+        concept = self.session.review.concept_of(row.regional_indicator_id)
         detail.show(text, None if concept is None else self._members_text(concept))
 
     def _members_text(self, concept) -> Text:
@@ -382,8 +375,8 @@ class MainScreen(Screen):
             text.append_text(literal(extra, "bold green"))
             text.append(" · ")
         text.append_text(Text.assemble(
-            ("zhibiao ", "bold"), literal(app.workspace.path.name, "dim"),  # type: ignore[attr-defined]
-            f" · reviewer {app.review.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
+            ("zhibiao ", "bold"), literal(self.workspace.path.name, "dim"),
+            f" · reviewer {self.session.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
             f" regional indicators ({progress.share_covered:.0%} of occurrences)",
         ))
         if app.background_work:  # type: ignore[attr-defined]
@@ -459,32 +452,73 @@ class MainScreen(Screen):
             return True if row is not None else None
         return True
 
-    def _pair(self) -> tuple[int, int, float] | None:
+    # -- decisions: every one goes through decide(); the screen redraws on DecisionMade ------------------
+
+    def _pair_decision(self, kind: str) -> None:
         row, candidate = self.current_indicator(), self.current_candidate()
-        if row is None or candidate is None:
-            return None
-        return row.regional_indicator_id, candidate.candidate.id, candidate.score
+        if row is not None and candidate is not None:
+            decide(self, Decision(kind, row.regional_indicator_id, candidate.candidate.id, candidate.score))
 
-    def decided(self, summary: str, touched: list[int] | tuple[int, ...]) -> None:
-        """After a decision is committed: redraw from the store and refresh the suggestions it affects.
+    def action_approve(self) -> None:
+        self._pair_decision("approve")
 
-        When the matcher relearns in the background (a few ms), the screen waits for it and is redrawn
-        once, with the relearned candidates; otherwise at once.
-        """
-        self.seen_event = self.review.last_event_id()
+    def action_close_match(self) -> None:
+        self._pair_decision("close")
+
+    def action_reject(self) -> None:
+        self._pair_decision("reject")
+
+    def action_flag(self) -> None:
+        row = self.current_indicator()
+        if row is not None:
+            decide(self, Decision("flag", row.regional_indicator_id))
+
+    def action_undo(self) -> None:
+        decide(self, Decision("undo"))
+
+    def action_detach(self) -> None:
+        row = self.current_indicator()
+        if row is None:
+            return
+        if not row.concept:
+            self.notify("this indicator is not in a concept: nothing to detach", severity="warning")
+            return
+        decide(self, Decision("detach", row.regional_indicator_id))
+
+    def action_rename(self) -> None:
+        row = self.current_indicator()
+        concept = self.session.review.concept_of(row.regional_indicator_id) if row else None
+        if concept is None:
+            self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
+            return
+
+        def renamed(name: str | None) -> None:
+            if name:
+                decide(self, Decision("rename", concept=concept.id, name=name))
+
+        self.app.push_screen(RenameConcept(concept.name), renamed)
+
+    def on_decision_made(self, message: DecisionMade) -> None:
+        """A decision is committed: redraw from the store, once the matcher has relearned from it when it is
+        relearning (a few ms; at most 0.3 s later), else at once."""
         self.save_place()
         row = self.current_indicator()
-        ids = [*touched, *([row.regional_indicator_id] if row else [])]
-        regions = browse.regions_of(self.workspace, ids)
-        if self.app.refresh_suggestions(list(touched)):  # type: ignore[attr-defined]
+        summary, touched = message.decided.summary, message.decided.touched
+        regions = browse.regions_of(self.workspace, [*touched, *([row.regional_indicator_id] if row else [])])
+        if message.relearning:
             if self._pending_redraw is None:
                 self._pending_redraw = (summary, regions)
-                self.set_timer(0.3, self._flush_redraw)  # in case relearning takes long
+                self.set_timer(0.3, self._flush_redraw)
             else:
                 self._pending_redraw = (summary, self._pending_redraw[1] | regions)
             return
         self._flush_redraw()
         self.refresh_after_decision(summary, regions=regions)
+
+    def on_decision_refused(self, message: DecisionRefused) -> None:
+        """Nothing was decided: say why where the reviewer looks for the last decision."""
+        self.update_status(f"not done: {message.reason}")
+        self.notify(message.reason, severity="warning", markup=False)
 
     def _flush_redraw(self) -> bool:
         """Draw a decision that waited for the matcher; False when none was waiting."""
@@ -516,76 +550,6 @@ class MainScreen(Screen):
             self.load_candidates(keep_candidate, in_place=True)
         self.update_status(summary or "")
         self._refresh_bindings_if_changed()
-
-    def action_approve(self) -> None:
-        pair = self._pair()
-        if pair is None:
-            return
-        a, b, score = pair
-        outcome = self.review.approve(a, b, score=score, justification="lexical")
-        if outcome.merge_needed:
-            first, second = outcome.merge_needed
-
-            def answered(merge: bool | None) -> None:
-                if merge:
-                    done = self.review.approve(a, b, score=score, justification="lexical", confirm_merge=True)
-                    self.decided(done.summary, [a, b])
-
-            self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
-            return
-        self.decided(outcome.summary, [a, b])
-
-    def action_close_match(self) -> None:
-        self._pair_decision(self.review.close)
-
-    def action_reject(self) -> None:
-        self._pair_decision(self.review.reject)
-
-    def _pair_decision(self, decide) -> None:
-        pair = self._pair()
-        if pair is None:
-            return
-        try:
-            outcome = decide(pair[0], pair[1])
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.decided(outcome.summary, [pair[0], pair[1]])
-
-    def action_flag(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            self.decided(self.review.flag(row.regional_indicator_id).summary, [])
-
-    def action_undo(self) -> None:
-        try:
-            outcome = self.review.undo()
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.decided(outcome.summary, outcome.touched)
-
-    def action_detach(self) -> None:
-        row = self.current_indicator()
-        if row is None:
-            return
-        if not row.concept:
-            self.notify("this indicator is not in a concept: nothing to detach", severity="warning")
-            return
-        self.decided(self.review.detach(row.regional_indicator_id).summary, [row.regional_indicator_id])
-
-    def action_rename(self) -> None:
-        row = self.current_indicator()
-        concept = self.review.concept_of(row.regional_indicator_id) if row else None
-        if concept is None:
-            self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
-            return
-
-        def renamed(name: str | None) -> None:
-            if name:
-                self.decided(self.review.rename(concept.id, name).summary, [])
-
-        self.app.push_screen(RenameConcept(concept.name), renamed)
 
     def action_skip(self) -> None:
         self.action_next_unreviewed(1)
@@ -633,7 +597,11 @@ class MainScreen(Screen):
             self.query_one("#records", RowList).focus()
 
     def action_queue(self) -> None:
-        self.app.push_screen(QueueScreen(), lambda _: self.refresh_after_decision(None))
+        self.app.push_screen(QueueScreen(), self._back_from_queue)
+
+    def _back_from_queue(self, decided: bool | None) -> None:
+        if decided:
+            self.refresh_after_decision(None)
 
     def action_export(self) -> None:
         def chosen(answer: tuple[str, str] | None) -> None:

@@ -8,16 +8,17 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from store import browse
-from store.review import DecisionError, Review
+from store.review import Review
 from tui.actions import QUEUE, bindings
 from tui.literal import literal
-from tui.messages import SuggestionsRefreshed
-from tui.screens.dialogs import ConfirmMerge
+from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
+from tui.screens.decide import decide
 from tui.screens.help import HelpScreen, help_rows
+from tui.session import Decision
 from tui.widgets import KeyBar
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(Screen[bool]):
     """Unreviewed suggestions best first, one pair at a time, both sides aligned."""
 
     BINDINGS = bindings(QUEUE)
@@ -29,6 +30,8 @@ class QueueScreen(Screen[None]):
         self.decided: list[browse.QueueItem] = []  # pairs decided here, latest last: undo brings them back
         self.pinned: browse.QueueItem | None = None  # an undone pair, shown again until decided or skipped
         self.last = ""  # the last decision, in the status line
+        self._asked: browse.QueueItem | None = None  # the pair of the decision under way
+        self.made_decisions = False  # the main screen below redraws when it gets the focus back
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-status")
@@ -45,6 +48,7 @@ class QueueScreen(Screen[None]):
         if summary is not None:
             self.last = summary
         workspace = self.app.workspace  # type: ignore[attr-defined]
+        review: Review = self.app.session.review  # type: ignore[attr-defined]
         if self.pinned is not None:
             self.item = self.pinned
         else:
@@ -57,7 +61,6 @@ class QueueScreen(Screen[None]):
             pair.update(Text("No unreviewed suggestion left. Escape goes back.", style="dim"))
             status.update(Text.assemble(("queue mode", "bold"), last))
             return
-        review: Review = self.app.review  # type: ignore[attr-defined]
         left, right = review.indicator(self.item.regional_indicator_id), review.indicator(self.item.candidate_id)
         text = Text()
         width = 30
@@ -96,41 +99,9 @@ class QueueScreen(Screen[None]):
         self.decide("reject")
 
     def decide(self, kind: str) -> None:
-        if self.item is None:
-            return
-        review: Review = self.app.review  # type: ignore[attr-defined]
-        item = self.item
-        a, b = item.regional_indicator_id, item.candidate_id
-
-        def done(summary: str) -> None:
-            self.decided.append(item)
-            self.pinned = None
-            self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
-            self.show(summary)
-
-        try:
-            if kind == "approve":
-                outcome = review.approve(a, b, score=item.score, justification="lexical")
-                if outcome.merge_needed:
-                    def answered(merge: bool | None) -> None:
-                        if merge:
-                            done(review.approve(a, b, score=item.score, justification="lexical",
-                                                confirm_merge=True).summary)
-
-                    first, second = outcome.merge_needed
-                    self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
-                    return
-            elif kind == "close":
-                outcome = review.close(a, b)
-            else:
-                outcome = review.reject(a, b)
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            self.pinned = None
-            self.queue_position += 1
-            self.show()
-            return
-        done(outcome.summary)
+        if self.item is not None:
+            self._asked = self.item
+            decide(self, Decision(kind, self.item.regional_indicator_id, self.item.candidate_id, self.item.score))
 
     def action_skip(self) -> None:
         self.pinned = None  # an undone pair is back in the queue where it was, at the current position
@@ -138,18 +109,27 @@ class QueueScreen(Screen[None]):
         self.show()
 
     def action_undo(self) -> None:
-        try:
-            outcome = self.app.review.undo()  # type: ignore[attr-defined]
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        if self.decided:
-            self.pinned = self.decided.pop()
-        self.app.refresh_suggestions(list(outcome.touched))  # type: ignore[attr-defined]
-        self.show(outcome.summary)
+        decide(self, Decision("undo"))
+
+    def on_decision_made(self, message: DecisionMade) -> None:
+        self.made_decisions = True
+        if message.decided.decision.kind == "undo":
+            if self.decided:
+                self.pinned = self.decided.pop()  # the undone pair comes back, to decide again
+        elif self._asked is not None:
+            self.decided.append(self._asked)
+            self.pinned = None
+        self.show(message.decided.summary)
+
+    def on_decision_refused(self, message: DecisionRefused) -> None:
+        self.notify(message.reason, severity="warning", markup=False)
+        if message.decision.kind != "undo":  # the pair cannot be decided here: go on with the next
+            self.pinned = None
+            self.queue_position += 1
+        self.show(f"not done: {message.reason}")
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.made_decisions)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(help_rows(self.app)))

@@ -1,0 +1,49 @@
+"""The one decision flow of both screens: commit at once (the screen never moves on before the decision is in
+the workspace), ask first when approving would merge two concepts, then tell the screen what happened."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from tui.literal import visible
+from tui.messages import DecisionMade, DecisionRefused
+from tui.screens.dialogs import ConfirmMerge
+from tui.session import REFUSALS, Decided, Decision
+
+if TYPE_CHECKING:
+    from tui.app import ZhibiaoApp
+
+
+def decide(screen: Screen, decision: Decision) -> None:
+    """Make a decision for ``screen``: it receives DecisionMade, or DecisionRefused with the store's reason."""
+    decided = _commit(screen, decision)
+    if decided is not None and decided.merge_needed is not None:
+        screen.run_worker(_confirm_merge(screen, decided), group="confirm-merge", exclusive=True)
+    elif decided is not None:
+        _made(screen, decided)
+
+
+def _commit(screen: Screen, decision: Decision, *, confirm_merge: bool = False) -> Decided | None:
+    app = cast("ZhibiaoApp", screen.app)
+    try:
+        return app.session.decide(decision, confirm_merge=confirm_merge)
+    except REFUSALS as exc:
+        screen.post_message(DecisionRefused(decision, visible(str(exc))))
+        return None
+
+
+async def _confirm_merge(screen: Screen, decided: Decided) -> None:
+    """Approving joins two concepts: merge only when the reviewer says so."""
+    assert decided.merge_needed is not None
+    first, second = decided.merge_needed
+    if await screen.app.push_screen_wait(ConfirmMerge(second.name, first.name)):
+        merged = _commit(screen, decided.decision, confirm_merge=True)
+        if merged is not None:
+            _made(screen, merged)
+
+
+def _made(screen: Screen, decided: Decided) -> None:
+    app = cast("ZhibiaoApp", screen.app)
+    screen.post_message(DecisionMade(decided, relearning=app.refresh_suggestions(list(decided.touched))))
