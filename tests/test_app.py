@@ -11,6 +11,7 @@ from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
 from tui.app import make_app
+from tui.record_tree import RecordRow
 from tui.screens import HelpScreen, MainScreen, QueueScreen
 from tui.widgets import KeyBar, RowList
 
@@ -226,9 +227,9 @@ async def test_merge_needs_the_confirm_dialog(db: Path) -> None:
         await app.workers.wait_for_complete()
         screen = app.screen
         # the first 广州市 record that has 政务服务好评率
-        index = next(i for i, (kind, item) in enumerate(screen.record_rows)
-                     if kind == "record" and any(row.name == "政务服务好评率"
-                                                  for row in browse.indicators(app.workspace, item.id)))
+        index = next(i for i, row in enumerate(screen.record_tree.rows)
+                     if isinstance(row, RecordRow) and any(indicator.name == "政务服务好评率" for indicator
+                                                           in browse.indicators(app.workspace, row.record.id)))
         screen.query_one("#records", RowList).move_to(index)
         await pilot.pause()
         position = next(i for i, row in enumerate(screen.indicator_rows) if row.name == "政务服务好评率")

@@ -8,9 +8,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from store import browse
+from store import browse, mapping
 from store.place import Place, load_place, save_place
-from store.review import Concept, DecisionError, Review
+from store.review import Concept, DecisionError, IndicatorRef, Review
 from store.suggest import Suggestion, cached
 from store.workspace import Workspace, WorkspaceError
 
@@ -64,6 +64,31 @@ class CandidateRow:
         return self.suggestion.explanation
 
 
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """What the detail strip shows about one indicator (``indicator`` None: nothing is highlighted;
+    ``empty`` also: the workspace has no documents yet)."""
+
+    indicator: browse.IndicatorRow | None = None
+    occurrences: tuple[browse.Occurrence, ...] = ()
+    why: str | None = None
+    concept: Concept | None = None
+    member_targets: tuple[tuple[str, ...], ...] = ()  # of the first members, as many as the strip lists
+    empty: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePair:
+    """An unreviewed suggested pair with both sides' targets, the score and why it is suggested."""
+
+    left: IndicatorRef
+    right: IndicatorRef
+    left_targets: str
+    right_targets: str
+    score: float
+    explanation: str
+
+
 class ReviewSession:
     """One reviewer's session on one workspace, from the UI thread."""
 
@@ -71,6 +96,7 @@ class ReviewSession:
         self.workspace = Workspace(workspace_path)
         self.review = Review(self.workspace, reviewer)
         self.seen_event = self.review.last_event_id()
+        self._totals: tuple[int, int] | None = None  # counted again only after an import
 
     @property
     def reviewer(self) -> str:
@@ -123,6 +149,16 @@ class ReviewSession:
         changed, self.seen_event = last != self.seen_event, last
         return changed
 
+    def progress(self) -> browse.Progress:
+        """Mapped regional indicators and the occurrences they cover."""
+        if self._totals is None:
+            self._totals = browse.totals(self.workspace)
+        return browse.progress(self.workspace, self._totals)
+
+    def documents_changed(self) -> None:
+        """Documents were imported: the totals are counted again."""
+        self._totals = None
+
     def candidates(self, ri_id: int | None) -> list[CandidateRow]:
         """An indicator's cached suggestions with their pair decisions and targets (two queries for the list)."""
         if ri_id is None:
@@ -133,6 +169,35 @@ class ReviewSession:
         targets = browse.targets_of(self.workspace, ids)
         return [CandidateRow(s, decided.get(s.candidate.id, ""), targets.get(s.candidate.id, ""))
                 for s in suggestions]
+
+    def detail(self, row: browse.IndicatorRow | None, why: str | None, *, empty: bool, members: int) -> Detail:
+        """The detail strip's content: where the indicator occurs, and its concept with the targets of the
+        first ``members`` members."""
+        if row is None:
+            return Detail(empty=empty)
+        ri_id = row.regional_indicator_id
+        concept = self.review.concept_of(ri_id)
+        member_targets = () if concept is None else tuple(
+            self._targets(member.indicator.id) for member in concept.members[:members])
+        return Detail(row, tuple(browse.occurrences(self.workspace, ri_id, limit=6)), why, concept, member_targets)
+
+    def _targets(self, ri_id: int) -> tuple[str, ...]:
+        """The distinct target values of an indicator's first three occurrences."""
+        return tuple(dict.fromkeys(o.annual_value or o.period_value or "—"
+                                   for o in browse.occurrences(self.workspace, ri_id, limit=3)))
+
+    def queue_pair(self, item: browse.QueueItem) -> QueuePair:
+        left, right = self.review.indicator(item.regional_indicator_id), self.review.indicator(item.candidate_id)
+        return QueuePair(left, right, " / ".join(self._targets(left.id)), " / ".join(self._targets(right.id)),
+                         item.score, item.explanation)
+
+    def export(self, path: Path, fmt: str) -> tuple[str, bool]:
+        """Write the crosswalk; what to tell the reviewer, and whether it failed."""
+        try:
+            written = mapping.export(self.workspace, path, fmt)
+        except mapping.MappingError as exc:
+            return str(exc), True
+        return f"wrote {path}: {written['concepts']} concepts, {written['members']} members", False
 
     def load_place(self) -> Place | None:
         return load_place(self.workspace, self.reviewer)

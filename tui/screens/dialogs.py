@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from tui.actions import DIALOG, MERGE, bindings
+from tui.literal import literal
 
 
 class ConfirmMerge(ModalScreen[bool]):
@@ -22,8 +23,8 @@ class ConfirmMerge(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(Text.assemble("Merge concept ", (self.first, "bold"), " into ", (self.second, "bold"),
-                                      "?"))
+            yield Label(Text.assemble("Merge concept ", literal(self.first, "bold"), " into ",
+                                      literal(self.second, "bold"), "?"))
             yield Label(Text("y merges them into one concept, n leaves both as they are", style="dim"))
 
     def action_answer(self, answer: bool) -> None:

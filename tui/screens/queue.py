@@ -1,27 +1,30 @@
-"""Queue mode: unreviewed suggestions best first, one pair at a time."""
+"""Queue mode: unreviewed suggestions best first, one pair at a time, decided with the main screen's keys
+through the same decision flow."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
 from store import browse
-from store.review import Review
 from tui.actions import QUEUE, bindings
 from tui.literal import literal
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
 from tui.screens.decide import decide
 from tui.screens.help import HelpScreen, help_rows
-from tui.session import Decision
-from tui.widgets import KeyBar
+from tui.session import Decision, QueuePair, ReviewSession
+from tui.widgets import KeyBar, PairView
 
 
 class QueueScreen(Screen[bool]):
-    """Unreviewed suggestions best first, one pair at a time, both sides aligned."""
+    """Unreviewed suggestions best first, both sides aligned; dismissed with whether anything was decided."""
 
     BINDINGS = bindings(QUEUE)
+
+    pair: var[QueuePair | None] = var(None, always_update=True)
 
     def __init__(self) -> None:
         super().__init__()
@@ -33,9 +36,13 @@ class QueueScreen(Screen[bool]):
         self._asked: browse.QueueItem | None = None  # the pair of the decision under way
         self.made_decisions = False  # the main screen below redraws when it gets the focus back
 
+    @property
+    def session(self) -> ReviewSession:
+        return self.app.session  # type: ignore[attr-defined]
+
     def compose(self) -> ComposeResult:
         yield Static(id="queue-status")
-        yield Static(id="queue-pair")
+        yield PairView(id="queue-pair").data_bind(QueueScreen.pair)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -45,60 +52,34 @@ class QueueScreen(Screen[bool]):
         self.show()  # the matcher has relearned: the best pair may have changed
 
     def show(self, summary: str | None = None) -> None:
+        """The pinned pair, or the one at the queue position, and the status line."""
         if summary is not None:
             self.last = summary
-        workspace = self.app.workspace  # type: ignore[attr-defined]
-        review: Review = self.app.session.review  # type: ignore[attr-defined]
         if self.pinned is not None:
             self.item = self.pinned
         else:
-            items = browse.queue(workspace, limit=1, offset=self.queue_position)
+            items = browse.queue(self.session.workspace, limit=1, offset=self.queue_position)
             self.item = items[0] if items else None
-        pair = self.query_one("#queue-pair", Static)
-        status = self.query_one("#queue-status", Static)
+        self.pair = None if self.item is None else self.session.queue_pair(self.item)
         last = literal(f" · {self.last}", "green") if self.last else Text()
         if self.item is None:
-            pair.update(Text("No unreviewed suggestion left. Escape goes back.", style="dim"))
-            status.update(Text.assemble(("queue mode", "bold"), last))
-            return
-        left, right = review.indicator(self.item.regional_indicator_id), review.indicator(self.item.candidate_id)
-        text = Text()
-        width = 30
-        for label, a, b in (("region", left.region, right.region), ("indicator", left.name, right.name),
-                            ("level 1", left.level1 or "—", right.level1 or "—"),
-                            ("level 2", left.level2 or "—", right.level2 or "—")):
-            text.append(f"{label:>10}  ", style="dim")
-            cell = literal(a)
-            cell.align("left", width)
-            text.append_text(cell)
-            text.append("  ")
-            text.append_text(literal(b))
-            text.append("\n")
-        targets_a = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, left.id, 3)]
-        targets_b = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, right.id, 3)]
-        text.append(f"{'targets':>10}  ", style="dim")
-        cell = literal(" / ".join(dict.fromkeys(targets_a)))
-        cell.align("left", width)
-        text.append_text(cell)
-        text.append("  ")
-        text.append_text(literal(" / ".join(dict.fromkeys(targets_b))))
-        text.append(f"\n\n{'score':>10}  {self.item.score:.2f}\n", style="bold cyan")
-        text.append(f"{'why':>10}  ", style="dim")
-        text.append_text(literal(self.item.explanation))
-        pair.update(text)
-        where = "the pair just undone" if self.pinned is not None else f"pair {self.queue_position + 1}"
-        status.update(Text.assemble((f"queue mode · {where}", "bold"), last))
+            where = "queue mode"
+        elif self.pinned is not None:
+            where = "queue mode · the pair just undone"
+        else:
+            where = f"queue mode · pair {self.queue_position + 1}"
+        self.query_one("#queue-status", Static).update(Text.assemble((where, "bold"), last))
 
     def action_approve(self) -> None:
-        self.decide("approve")
+        self._decide("approve")
 
     def action_close_match(self) -> None:
-        self.decide("close")
+        self._decide("close")
 
     def action_reject(self) -> None:
-        self.decide("reject")
+        self._decide("reject")
 
-    def decide(self, kind: str) -> None:
+    def _decide(self, kind: str) -> None:
         if self.item is not None:
             self._asked = self.item
             decide(self, Decision(kind, self.item.regional_indicator_id, self.item.candidate_id, self.item.score))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -57,9 +55,6 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Text] = []
         self.empty = empty
-        # a screen that reacts to the cursor can ask to be called at once, so that the cursor line and
-        # everything that follows from it reach the terminal in one update instead of two
-        self.on_highlight: Callable[[RowList, int], None] | None = None
         self._strips: dict[tuple, Strip] = {}  # rendered rows, by (row, width, scroll, cursor, focus)
         self._blank: tuple[int, Strip] | None = None  # (width, line) below the last row
         self._style: Style | None = None
@@ -160,11 +155,6 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_line(self.cursor)
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
-        if self.on_highlight is not None:
-            with self.app.batch_update():
-                self._move_cursor_lines(previous, cursor)
-                self.on_highlight(self, cursor)
-            return
         self._move_cursor_lines(previous, cursor)
         self.post_message(self.Highlighted(self, cursor))
 
