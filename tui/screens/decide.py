@@ -1,19 +1,47 @@
 """The one decision flow of both screens: commit at once (the screen never moves on before the decision is in
-the workspace), ask first when approving would merge two concepts, then tell the screen what happened."""
+the workspace), ask first when approving would merge two concepts (and for a renamed concept's name), then
+tell the screen what happened."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual.screen import Screen
+from textual.screen import Screen, ScreenResultType
 
+from store.review import Concept
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused
-from tui.screens.dialogs import ConfirmMerge
+from tui.screens.dialogs import ConfirmMerge, RenameConcept
 from tui.session import REFUSALS, Decided, Decision
 
 if TYPE_CHECKING:
     from tui.app import ZhibiaoApp
+
+
+class DecidingScreen(Screen[ScreenResultType]):
+    """A screen that shows a pair to decide on (the main screen's highlighted indicator and candidate, queue
+    mode's pair): approve, close, reject and undo are the same actions, through :func:`decide`, on both."""
+
+    def decision_pair(self) -> tuple[int, int, float] | None:
+        """(regional indicator, candidate, score) of the pair shown, or None."""
+        raise NotImplementedError
+
+    def _decide_pair(self, kind: str) -> None:
+        pair = self.decision_pair()
+        if pair is not None:
+            decide(self, Decision(kind, *pair))
+
+    def action_approve(self) -> None:
+        self._decide_pair("approve")
+
+    def action_close_match(self) -> None:
+        self._decide_pair("close")
+
+    def action_reject(self) -> None:
+        self._decide_pair("reject")
+
+    def action_undo(self) -> None:
+        decide(self, Decision("undo"))
 
 
 def decide(screen: Screen, decision: Decision) -> None:
@@ -32,6 +60,16 @@ def _commit(screen: Screen, decision: Decision, *, confirm_merge: bool = False) 
     except REFUSALS as exc:
         screen.post_message(DecisionRefused(decision, visible(str(exc))))
         return None
+
+
+def rename(screen: Screen, concept: Concept) -> None:
+    """Ask the reviewer for the concept's new name, then decide the rename."""
+
+    def renamed(name: str | None) -> None:
+        if name:
+            decide(screen, Decision("rename", concept=concept.id, name=name))
+
+    screen.app.push_screen(RenameConcept(visible(concept.name)), renamed)
 
 
 async def _confirm_merge(screen: Screen, decided: Decided) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.screen import Screen
 
 from store import browse
 from store.place import Place
@@ -17,9 +16,9 @@ from store.workspace import Workspace
 from tui.actions import MAIN, bindings
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.record_tree import RecordRow, RecordTree, RegionRow, TreeRows
-from tui.screens.decide import decide
-from tui.screens.dialogs import ExportDialog, RenameConcept
+from tui.record_tree import RecordRow, RecordTree, TreeRows
+from tui.screens.decide import DecidingScreen, decide, rename
+from tui.screens.dialogs import ExportDialog
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
 from tui.session import CandidateRow, Decision, Detail, ReviewSession
@@ -37,7 +36,7 @@ from tui.widgets import (
 from tui.widgets.detail import MEMBER_LINES
 
 
-class MainScreen(Screen):
+class MainScreen(DecidingScreen[None]):
     """Records · indicators · candidates · detail, and the status line."""
 
     BINDINGS = bindings(MAIN)
@@ -69,11 +68,13 @@ class MainScreen(Screen):
         return self.session.workspace
 
     def compose(self) -> ComposeResult:
+        self.record_tree = RecordTree(self.workspace)
         yield StatusLine(self.workspace.path.name, self.session.reviewer, id="status").data_bind(
             MainScreen.progress, MainScreen.last_decision, MainScreen.refusal,
             work=MainScreen.background_work, failure=MainScreen.background_failure)
         with Horizontal(id="panes"):
-            yield RecordsPane(id="records-pane", classes="pane").data_bind(rows=MainScreen.record_rows)
+            yield RecordsPane(self.record_tree, id="records-pane", classes="pane").data_bind(
+                rows=MainScreen.record_rows)
             yield IndicatorsPane(id="indicators-pane", classes="pane").data_bind(
                 indicators=MainScreen.indicator_list)
             yield CandidatesPane(id="candidates-pane", classes="pane").data_bind(
@@ -82,7 +83,6 @@ class MainScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.record_tree = RecordTree(self.workspace)
         self.record_tree.load()
         self.record_rows = self.record_tree.view(0)
         self.query_one("#records", RowList).focus()
@@ -119,13 +119,7 @@ class MainScreen(Screen):
         """Documents were imported: the regions, the totals and what is highlighted, from the store."""
         self.session.documents_changed()
         self.record_tree.load()
-        self.record_rows = self.record_tree.view()
-        self._open_highlighted()
-        self.progress = self.session.progress()
-
-    def _open_highlighted(self) -> None:
-        record = self.current_record()
-        self.open_record(record.id if record else None)
+        self.refresh_after_decision(None)
 
     def open_record(self, record_id: int | None, indicator: int = 0, candidate: int = 0) -> None:
         """Show a record's indicators (``indicator`` highlighted) and the candidates of that indicator."""
@@ -175,21 +169,12 @@ class MainScreen(Screen):
     def on_candidates_pane_candidate_highlighted(self, message: CandidatesPane.CandidateHighlighted) -> None:
         self.show_detail()
 
-    def on_records_pane_row_opened(self, message: RecordsPane.RowOpened) -> None:
-        if isinstance(message.row, RegionRow):
-            self.record_tree.toggle(message.index)
-            self.record_rows = self.record_tree.view(message.index)
-        else:
-            self.query_one("#indicators", RowList).focus()
-            self.save_place()
+    def on_records_pane_record_opened(self, message: RecordsPane.RecordOpened) -> None:
+        self.query_one("#indicators", RowList).focus()
+        self.save_place()
 
     def on_indicators_pane_indicator_opened(self, message: IndicatorsPane.IndicatorOpened) -> None:
         self.query_one("#candidates", RowList).focus()
-
-    def on_records_pane_filter_changed(self, message: RecordsPane.FilterChanged) -> None:
-        self.record_tree.set_filter(message.text)
-        self.record_rows = self.record_tree.view(0)
-        self._open_highlighted()
 
     # -- after decisions, the matcher relearning, and colleagues' decisions ----------------------------
 
@@ -246,7 +231,10 @@ class MainScreen(Screen):
         regions' counts changed)."""
         self.record_tree.recount(regions)
         self.record_rows = self.record_tree.view()
-        if self._record_id is not None:
+        record = self.current_record()
+        if (record.id if record else None) != self._record_id:  # the rows moved under the cursor
+            self.open_record(record.id if record else None)
+        elif self._record_id is not None:
             self._reload_indicators()
             self.show_candidates(None)
         if summary is not None:
@@ -270,27 +258,16 @@ class MainScreen(Screen):
             return True if row is not None else None
         return True
 
-    def _pair_decision(self, kind: str) -> None:
+    def decision_pair(self) -> tuple[int, int, float] | None:
         row, candidate = self.current_indicator(), self.current_candidate()
-        if row is not None and candidate is not None:
-            decide(self, Decision(kind, row.regional_indicator_id, candidate.candidate.id, candidate.score))
-
-    def action_approve(self) -> None:
-        self._pair_decision("approve")
-
-    def action_close_match(self) -> None:
-        self._pair_decision("close")
-
-    def action_reject(self) -> None:
-        self._pair_decision("reject")
+        if row is None or candidate is None:
+            return None
+        return row.regional_indicator_id, candidate.candidate.id, candidate.score
 
     def action_flag(self) -> None:
         row = self.current_indicator()
         if row is not None:
             decide(self, Decision("flag", row.regional_indicator_id))
-
-    def action_undo(self) -> None:
-        decide(self, Decision("undo"))
 
     def action_detach(self) -> None:
         row = self.current_indicator()
@@ -307,12 +284,7 @@ class MainScreen(Screen):
         if concept is None:
             self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
             return
-
-        def renamed(name: str | None) -> None:
-            if name:
-                decide(self, Decision("rename", concept=concept.id, name=name))
-
-        self.app.push_screen(RenameConcept(visible(concept.name)), renamed)
+        rename(self, concept)
 
     # -- moving ------------------------------------------------------------------------------------
 

@@ -6,20 +6,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Static
 
 from store import browse
 from tui.actions import QUEUE, bindings
 from tui.literal import literal
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.screens.decide import decide
+from tui.screens.decide import DecidingScreen
 from tui.screens.help import HelpScreen, help_rows
-from tui.session import Decision, QueuePair, ReviewSession
+from tui.session import QueuePair, ReviewSession
 from tui.widgets import KeyBar, PairView
 
 
-class QueueScreen(Screen[bool]):
+class QueueScreen(DecidingScreen[bool]):
     """Unreviewed suggestions best first, both sides aligned; dismissed with whether anything was decided."""
 
     BINDINGS = bindings(QUEUE)
@@ -33,7 +32,6 @@ class QueueScreen(Screen[bool]):
         self.decided: list[browse.QueueItem] = []  # pairs decided here, latest last: undo brings them back
         self.pinned: browse.QueueItem | None = None  # an undone pair, shown again until decided or skipped
         self.last = ""  # the last decision, in the status line
-        self._asked: browse.QueueItem | None = None  # the pair of the decision under way
         self.made_decisions = False  # the main screen below redraws when it gets the focus back
 
     @property
@@ -70,35 +68,22 @@ class QueueScreen(Screen[bool]):
             where = f"queue mode · pair {self.queue_position + 1}"
         self.query_one("#queue-status", Static).update(Text.assemble((where, "bold"), last))
 
-    def action_approve(self) -> None:
-        self._decide("approve")
-
-    def action_close_match(self) -> None:
-        self._decide("close")
-
-    def action_reject(self) -> None:
-        self._decide("reject")
-
-    def _decide(self, kind: str) -> None:
-        if self.item is not None:
-            self._asked = self.item
-            decide(self, Decision(kind, self.item.regional_indicator_id, self.item.candidate_id, self.item.score))
+    def decision_pair(self) -> tuple[int, int, float] | None:
+        item = self.item
+        return None if item is None else (item.regional_indicator_id, item.candidate_id, item.score)
 
     def action_skip(self) -> None:
         self.pinned = None  # an undone pair is back in the queue where it was, at the current position
         self.queue_position += 1
         self.show()
 
-    def action_undo(self) -> None:
-        decide(self, Decision("undo"))
-
     def on_decision_made(self, message: DecisionMade) -> None:
         self.made_decisions = True
         if message.decided.decision.kind == "undo":
             if self.decided:
                 self.pinned = self.decided.pop()  # the undone pair comes back, to decide again
-        elif self._asked is not None:
-            self.decided.append(self._asked)
+        elif self.item is not None:  # the pair shown is the one decided: the screen waits for the decision
+            self.decided.append(self.item)
             self.pinned = None
         self.show(message.decided.summary)
 

@@ -1,5 +1,6 @@
-"""RecordsPane: the filter field and the list of regions › records; it shows the rows it is given and says
-what the reviewer highlights, opens or filters."""
+"""RecordsPane: the filter field and the list of regions › records over a RecordTree: it opens and closes
+regions and filters by itself, shows the rows it is given after decisions, and says which record the reviewer
+highlights or enters."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import Input, Label
 
 from store.browse import RecordSummary, RegionSummary
 from tui.literal import literal
-from tui.record_tree import RegionRow, Row, TreeRows
+from tui.record_tree import RecordTree, RegionRow, Row, TreeRows
 from tui.widgets.row_list import RowList
 
 
@@ -28,21 +29,12 @@ class RecordsPane(Vertical):
             super().__init__()
             self.row = row
 
-    class RowOpened(Message):
-        """Enter on a row: a region opens or closes, a record is entered."""
+    class RecordOpened(Message):
+        """Enter on a record: on to its indicators."""
 
-        def __init__(self, row: Row, index: int) -> None:
-            super().__init__()
-            self.row = row
-            self.index = index
-
-    class FilterChanged(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, tree: RecordTree, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.record_tree = tree
         self._region_texts: dict[tuple, Text] = {}
         self._record_texts: dict[RecordSummary, Text] = {}
 
@@ -112,13 +104,19 @@ class RecordsPane(Vertical):
             self.post_message(self.RecordHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
+        """Enter: a region opens or closes, a record is entered."""
         event.stop()
-        if 0 <= event.index < len(self.rows.rows):
-            self.post_message(self.RowOpened(self.rows.rows[event.index], event.index))
+        if isinstance(self.highlighted, RegionRow):
+            self.record_tree.toggle(event.index)
+            self.rows = self.record_tree.view(event.index)
+        elif self.highlighted is not None:
+            self.post_message(self.RecordOpened())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.FilterChanged(event.value.strip()))
+        self.record_tree.set_filter(event.value.strip())
+        self.rows = self.record_tree.view(0)
+        self.post_message(self.RecordHighlighted(self.highlighted))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
