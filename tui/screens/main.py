@@ -83,6 +83,8 @@ class MainScreen(DecidingScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # the panes, looked up once: every key reads what they highlight
+        self._panes = (self.query_one(RecordsPane), self.query_one(IndicatorsPane), self.query_one(CandidatesPane))
         self.record_tree.load()
         self.record_rows = self.record_tree.view(0)
         self.query_one("#records", RowList).focus()
@@ -105,13 +107,13 @@ class MainScreen(DecidingScreen[None]):
         return self.candidate_list.rows
 
     def current_record(self) -> browse.RecordSummary | None:
-        return self.record_tree.record_at(self.query_one("#records", RowList).cursor)
+        return self.record_tree.record_at(self._panes[0].list.cursor)
 
     def current_indicator(self) -> browse.IndicatorRow | None:
-        return self.query_one(IndicatorsPane).highlighted if self.is_mounted else None
+        return self._panes[1].highlighted if self.is_mounted else None
 
     def current_candidate(self) -> CandidateRow | None:
-        return self.query_one(CandidatesPane).highlighted
+        return self._panes[2].highlighted
 
     # -- loading: a record's indicators, an indicator's candidates, the detail -----------------------
 

@@ -38,7 +38,7 @@ def candidate_text(row: CandidateRow) -> Text:
 class CandidatesPane(Vertical):
     """Candidates in other regions, best first."""
 
-    candidates: reactive[CandidateList] = reactive(CandidateList(), always_update=True, init=False)
+    candidates: reactive[CandidateList] = reactive(CandidateList(), always_update=True, init=False, repaint=False)
 
     class CandidateHighlighted(Message):
         """The reviewer moved to a candidate."""
@@ -47,13 +47,20 @@ class CandidatesPane(Vertical):
             super().__init__()
             self.row = row
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._list: RowList | None = None
+
     def compose(self) -> ComposeResult:
         yield Label("Candidates in other regions", classes="pane-title")
         yield RowList(id="candidates", empty="no candidate")
 
     @property
     def list(self) -> RowList:
-        return self.query_one("#candidates", RowList)
+        """The pane's list (looked up once: every key reads it)."""
+        if self._list is None:
+            self._list = self.query_one("#candidates", RowList)
+        return self._list
 
     @property
     def highlighted(self) -> CandidateRow | None:
@@ -67,10 +74,13 @@ class CandidatesPane(Vertical):
         else:
             self.list.set_rows(texts, new.cursor or 0, announce=False)
 
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        event.stop()
-        if event.index == event.row_list.cursor:
-            self.post_message(self.CandidateHighlighted(self.highlighted))
+    def on_mount(self) -> None:
+        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
+        # screen in the same update
+        self.watch(self.list, "cursor", self._cursor_moved, init=False)
+
+    def _cursor_moved(self) -> None:
+        self.screen.post_message(self.CandidateHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()

@@ -46,7 +46,7 @@ def indicator_text(row: IndicatorRow) -> Text:
 class IndicatorsPane(Vertical):
     """The indicators of the record the reviewer is on."""
 
-    indicators: reactive[IndicatorList] = reactive(IndicatorList(), always_update=True, init=False)
+    indicators: reactive[IndicatorList] = reactive(IndicatorList(), always_update=True, init=False, repaint=False)
 
     class IndicatorHighlighted(Message):
         """The reviewer moved to an indicator."""
@@ -58,13 +58,20 @@ class IndicatorsPane(Vertical):
     class IndicatorOpened(Message):
         """Enter on an indicator: on to its candidates."""
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._list: RowList | None = None
+
     def compose(self) -> ComposeResult:
         yield Label("Indicators", classes="pane-title")
         yield RowList(id="indicators", empty="select a record")
 
     @property
     def list(self) -> RowList:
-        return self.query_one("#indicators", RowList)
+        """The pane's list (looked up once: every key reads it)."""
+        if self._list is None:
+            self._list = self.query_one("#indicators", RowList)
+        return self._list
 
     @property
     def highlighted(self) -> IndicatorRow | None:
@@ -78,10 +85,13 @@ class IndicatorsPane(Vertical):
         else:
             self.list.set_rows(texts, new.cursor or 0, announce=False)
 
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        event.stop()
-        if event.index == event.row_list.cursor:
-            self.post_message(self.IndicatorHighlighted(self.highlighted))
+    def on_mount(self) -> None:
+        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
+        # screen in the same update
+        self.watch(self.list, "cursor", self._cursor_moved, init=False)
+
+    def _cursor_moved(self) -> None:
+        self.screen.post_message(self.IndicatorHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()

@@ -20,7 +20,7 @@ from tui.widgets.row_list import RowList
 class RecordsPane(Vertical):
     """Regions with their mapped/total counts, the records of the open ones below them."""
 
-    rows: reactive[TreeRows] = reactive(TreeRows(), always_update=True, init=False)
+    rows: reactive[TreeRows] = reactive(TreeRows(), always_update=True, init=False, repaint=False)
 
     class RecordHighlighted(Message):
         """The reviewer moved to a row (a record, or a region: no record)."""
@@ -35,6 +35,7 @@ class RecordsPane(Vertical):
     def __init__(self, tree: RecordTree, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.record_tree = tree
+        self._list: RowList | None = None
         self._region_texts: dict[tuple, Text] = {}
         self._record_texts: dict[RecordSummary, Text] = {}
 
@@ -45,10 +46,16 @@ class RecordsPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
+        # screen in the same update
+        self.watch(self.list, "cursor", self._cursor_moved, init=False)
 
     @property
     def list(self) -> RowList:
-        return self.query_one("#records", RowList)
+        """The pane's list (looked up once: every key reads it)."""
+        if self._list is None:
+            self._list = self.query_one("#records", RowList)
+        return self._list
 
     @property
     def highlighted(self) -> Row | None:
@@ -98,10 +105,8 @@ class RecordsPane(Vertical):
         field.display = True
         field.focus()
 
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        event.stop()
-        if event.index == event.row_list.cursor:  # else stale: the cursor has moved on since it was posted
-            self.post_message(self.RecordHighlighted(self.highlighted))
+    def _cursor_moved(self) -> None:
+        self.screen.post_message(self.RecordHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         """Enter: a region opens or closes, a record is entered."""
@@ -116,7 +121,7 @@ class RecordsPane(Vertical):
         event.stop()
         self.record_tree.set_filter(event.value.strip())
         self.rows = self.record_tree.view(0)
-        self.post_message(self.RecordHighlighted(self.highlighted))
+        self.screen.post_message(self.RecordHighlighted(self.highlighted))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

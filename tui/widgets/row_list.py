@@ -155,8 +155,9 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_line(self.cursor)
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
+        """The cursor moved (a key, a click, move_to): two lines redrawn; whoever shows what follows from the
+        cursor watches it."""
         self._move_cursor_lines(previous, cursor)
-        self.post_message(self.Highlighted(self, cursor))
 
     def _move_cursor_lines(self, previous: int, cursor: int) -> None:
         self.refresh_line(previous)
