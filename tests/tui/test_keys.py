@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import SIZE, notifications, open_first_record, settle
+from app_helpers import SIZE, key_enabled, notifications, open_first_record, settle
 
 from store.review import Review
 from store.workspace import Workspace
@@ -132,3 +132,82 @@ def test_a_config_it_cannot_use_is_named_with_the_problem(tmp_path: Path, text: 
     config = load_config(path)
     assert len(config.problems) == 1 and problem in config.problems[0] and str(path) in config.problems[0]
     assert config.keymap == {} and config.reviewer is None
+
+
+async def test_actions_without_a_candidate_are_disabled(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # on a region row nothing is selected: approving makes no sense
+        assert app.screen.check_action("approve", ()) is None
+        assert app.screen.check_action("flag", ()) is None
+        await pilot.press("a")
+        with Workspace(db) as other:
+            assert Review(other).events() == []
+        # the key bar shows them dimmed, and lights them up once there is a candidate
+        bar = app.screen.query_one(KeyBar)
+        assert not key_enabled(bar, "a") and key_enabled(bar, "q")
+        await open_first_record(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert key_enabled(bar, "a")
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        plain = bar.render().plain
+        await pilot.click(KeyBar, offset=(plain.index(" ? Help") + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_help_is_generated_from_the_bindings(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-text").render().plain
+        for words in ("Approve", "Reject", "Close", "Undo", "Queue", "Export", "↑, k", "↓, j"):
+            assert words in text
+        assert "Scroll Left" not in text  # keys that do nothing in the lists are not offered
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_keys_can_be_remapped(db: Path) -> None:
+    app = make_app(db, reviewer="dan", keymap={"flag": "m"})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        a = app.screen.current_indicator().regional_indicator_id
+        await pilot.press("m")
+        with Workspace(db) as other:
+            assert Review(other).is_flagged(a)
+
+
+async def test_command_palette_offers_the_actions(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for words in ("Approve (a)", "Reject (x)", "Queue (g)", "Export (^e)", "Undo (u)"):
+            assert any(title.startswith(words) for title in titles), titles
+
+
+async def test_a_narrow_terminal_still_shows_every_key(db: Path) -> None:
+    app = make_app(db, keymap={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        text = bar.render()
+        assert text.cell_len <= 80
+        for key in (" a", " x", " u", " n", " g", " ^e", " ? Help", " q Quit"):
+            assert key in text.plain
+        assert "Approve" not in text.plain  # the descriptions went first
