@@ -54,8 +54,10 @@ def comparable(document: dict) -> list[tuple]:
 
 @pytest.fixture(autouse=True)
 def no_user_config(tmp_path_factory, monkeypatch) -> None:
-    """Tests never read the config of whoever runs them: no $ZHIBIAO_CONFIG, an empty config folder."""
+    """Tests never read the config of whoever runs them: no $ZHIBIAO_CONFIG or $ZHIBIAO_REVIEWER, an empty
+    config folder."""
     monkeypatch.delenv("ZHIBIAO_CONFIG", raising=False)
+    monkeypatch.delenv("ZHIBIAO_REVIEWER", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
 
 

@@ -3,6 +3,7 @@ and match in the background."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -47,7 +48,9 @@ class ZhibiaoApp(App):
         super().__init__()
         self.config = config
         self.workspace_path = workspace_path
-        self.session = ReviewSession(workspace_path, reviewer or config.reviewer or default_reviewer())
+        # --reviewer, then $ZHIBIAO_REVIEWER, then the config file, then $USER
+        reviewer = reviewer or os.environ.get("ZHIBIAO_REVIEWER") or config.reviewer or default_reviewer()
+        self.session = ReviewSession(workspace_path, reviewer)
         self.paths = paths or []
         self.suggestions = SuggestionService(workspace_path)
 

@@ -4,7 +4,7 @@ tell the screen what happened."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from textual.screen import Screen, ScreenResultType
 
@@ -12,10 +12,15 @@ from store.review import Concept
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused
 from tui.screens.dialogs import ConfirmMerge, RenameConcept
-from tui.session import REFUSALS, Decided, Decision
+from tui.session import REFUSALS, Decided, Decision, ReviewSession
 
-if TYPE_CHECKING:
-    from tui.app import ZhibiaoApp
+
+class DecidingApp(Protocol):
+    """What the decision flow needs of the app: the session, and the matcher relearning from a decision."""
+
+    session: ReviewSession
+
+    def refresh_suggestions(self, touched: list[int]) -> bool: ...
 
 
 class DecidingScreen(Screen[ScreenResultType]):
@@ -54,7 +59,7 @@ def decide(screen: Screen, decision: Decision) -> None:
 
 
 def _commit(screen: Screen, decision: Decision, *, confirm_merge: bool = False) -> Decided | None:
-    app = cast("ZhibiaoApp", screen.app)
+    app = cast(DecidingApp, screen.app)
     try:
         return app.session.decide(decision, confirm_merge=confirm_merge)
     except REFUSALS as exc:
@@ -83,5 +88,5 @@ async def _confirm_merge(screen: Screen, decided: Decided) -> None:
 
 
 def _made(screen: Screen, decided: Decided) -> None:
-    app = cast("ZhibiaoApp", screen.app)
+    app = cast(DecidingApp, screen.app)
     screen.post_message(DecisionMade(decided, relearning=app.refresh_suggestions(list(decided.touched))))
