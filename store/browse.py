@@ -1,12 +1,11 @@
 """Read-side queries the review app pages from: regions and their records, a record's indicators with
-their review status, where an indicator occurs, overall progress, the queue of unreviewed suggestions
-best first, and where each reviewer left off. Every query is bounded (a page, one record, one
-indicator), so that a workspace of a million indicators opens at once."""
+their review status, where an indicator occurs, overall progress and the queue of unreviewed suggestions
+best first. Every query is bounded (a page, one record, one indicator), so that a workspace of a million
+indicators opens at once."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 from store.model import where_in_file
 from store.workspace import Workspace
@@ -210,35 +209,3 @@ def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueI
         (limit, offset),
     ).fetchall()
     return [QueueItem(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a reviewer left the app: the regions opened, the record, the indicator and candidate rows and
-    the pane that had the focus."""
-
-    expanded: tuple[str, ...] = field(default_factory=tuple)
-    record_id: int | None = None
-    indicator: int = 0
-    candidate: int = 0
-    pane: str = "records"
-
-
-def save_place(workspace: Workspace, reviewer: str, place: Place) -> None:
-    with workspace.transaction() as connection:
-        connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                           (f"place:{reviewer}", json.dumps(asdict(place), ensure_ascii=False)))
-
-
-def load_place(workspace: Workspace, reviewer: str) -> Place | None:
-    """The reviewer's last place, or None (never saved, or unreadable: the app then opens at the top)."""
-    row = workspace.connection.execute("SELECT value FROM meta WHERE key = ?", (f"place:{reviewer}",)).fetchone()
-    if row is None:
-        return None
-    try:
-        data = json.loads(row[0])
-        return Place(expanded=tuple(str(name) for name in data["expanded"]),
-                     record_id=None if data["record_id"] is None else int(data["record_id"]),
-                     indicator=int(data["indicator"]), candidate=int(data["candidate"]), pane=str(data["pane"]))
-    except (TypeError, ValueError, KeyError):
-        return None

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -225,12 +226,12 @@ def import_paths(
         nonlocal pending_indicators
         if not pending:
             return
-        with workspace.transaction():
-            outcomes = [workspace.store_prepared(parsed.prepared, digest, _stored_path(path))
-                        for path, digest, parsed in pending]
-        for (_path, _digest, parsed), stored in zip(pending, outcomes, strict=True):
-            finished = replace(parsed.summary, outcome=stored.outcome, same_as=stored.same_as)
-            results.append(finished)
+        with _interrupt_after():
+            with workspace.transaction():
+                outcomes = [workspace.store_prepared(parsed.prepared, digest, _stored_path(path))
+                            for path, digest, parsed in pending]
+            for (_path, _digest, parsed), stored in zip(pending, outcomes, strict=True):
+                results.append(replace(parsed.summary, outcome=stored.outcome, same_as=stored.same_as))
         pending.clear()
         pending_indicators = 0
 
@@ -277,6 +278,23 @@ def import_paths(
         finished = {r.path for r in results} & {str(f) for f in files}
         raise ImportStopped(exc, _in_order(files, results), total - len(finished)) from exc
     return _in_order(files, results)
+
+
+@contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Ctrl+C during a batch takes effect once the batch is committed and its results are recorded: an interrupt
+    landing just after the commit would otherwise leave stored documents out of the report of what was stored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _stored_path(path: str) -> str:

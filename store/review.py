@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from store.errors import DecisionError
 from store.lexicon import Lexicon
 from store.matching import Decisions, normalize, without_unit
-from store.workspace import Workspace
+from store.workspace import Workspace, now
 
 __all__ = ["Concept", "DecisionError", "Event", "IndicatorRef", "Member", "Outcome", "Review", "default_reviewer",
            "now"]
@@ -55,10 +54,6 @@ def _indicators_in(changes: list[dict[str, Any]]) -> tuple[int, ...]:
 
 def default_reviewer() -> str:
     return os.environ.get("ZHIBIAO_REVIEWER") or os.environ.get("USER") or "reviewer"
-
-
-def now() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,7 +274,8 @@ def prepare(document: Document) -> PreparedDocument:
     )
 
 
-def _now() -> str:
+def now() -> str:
+    """The local time with its UTC offset, to the second: every timestamp the workspace stores."""
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
@@ -459,7 +460,7 @@ class Workspace:
             "INSERT INTO documents (name, path, content_hash, layout, region, department, year, imported_at,"
             " record_count, indicator_count, warning_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (prepared.source, path, content_hash, prepared.layout, prepared.region, prepared.department,
-             prepared.year, _now(), len(prepared.records), len(prepared.indicators), len(prepared.warnings)),
+             prepared.year, now(), len(prepared.records), len(prepared.indicators), len(prepared.warnings)),
         ).lastrowid
         first_record = (connection.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
         connection.executemany(

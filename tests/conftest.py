@@ -52,6 +52,15 @@ def comparable(document: dict) -> list[tuple]:
     return rows
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path_factory, monkeypatch) -> None:
+    """Tests never read the config of whoever runs them: no $ZHIBIAO_CONFIG or $ZHIBIAO_REVIEWER, an empty
+    config folder."""
+    monkeypatch.delenv("ZHIBIAO_CONFIG", raising=False)
+    monkeypatch.delenv("ZHIBIAO_REVIEWER", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+
+
 @pytest.fixture
 def workspace_path(tmp_path: Path) -> Path:
     return tmp_path / "review.db"

@@ -1,958 +1,37 @@
-"""The review app: records, indicators, candidates and details in split panes, every decision from the
-keyboard, committed to the workspace before the screen moves on."""
+"""The review app: the workspace, the reviewer and the matcher, the first screen, and the workers that import
+and match in the background."""
 
 from __future__ import annotations
 
-import gc
-import threading
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, Static
-from textual.worker import get_current_worker
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from store import browse, mapping
 from store.importer import import_paths
-from store.review import DecisionError, Review, default_reviewer
-from store.suggest import Suggester, cached, is_fresh
-from store.text import read_toml
+from store.review import default_reviewer
 from store.workspace import Workspace
-from tui.widgets import DetailView, KeyBar, RowList, literal
-
-CONFIG_PATH = Path.home() / ".config" / "zhibiao" / "config.toml"
-_EAGER = 20_000  # up to this many regional indicators, every suggestion list is computed at once
-
-
-def load_keymap(path: Path = CONFIG_PATH) -> dict[str, str]:
-    """The ``[keymap]`` table of the config file: binding id -> keys ("approve" = "y,a")."""
-    if not path.exists():
-        return {}
-    try:
-        data = read_toml(path, "config file")
-    except ValueError:
-        return {}
-    table = data.get("keymap", {})
-    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
-
-
-class SuggestionsReady(Message):
-    """The matcher finished (re)computing suggestions in the background (``touched``: only these)."""
-
-    def __init__(self, touched: frozenset[int] | None = None) -> None:
-        super().__init__()
-        self.touched = touched
-
-
-class MatchProgress(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-_MEMBER_LINES = 7  # members the detail strip lists beside the provenance
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _short_level(level: str | None) -> str:
-    """产出指标 → 产出, 服务对象满意度指标 → 服务对象满意度 (a level's name without the word every level has)."""
-    if not level:
-        return "?"
-    return level[:-2] if level.endswith("指标") and len(level) > 2 else level
-
-
-@dataclass
-class _Region:
-    name: str
-    expanded: bool = False
-
-
-class ConfirmMerge(ModalScreen[bool]):
-    """Approving A ~ B would merge two concepts: ask first."""
-
-    BINDINGS = [Binding("y", "answer(True)", "Merge", id="merge_yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="merge_no")]
-
-    def __init__(self, first: str, second: str) -> None:
-        super().__init__()
-        self.first, self.second = first, second
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label(Text.assemble("Merge concept ", (self.first, "bold"), " into ", (self.second, "bold"),
-                                      "?"))
-            yield Label(Text("y merges them into one concept, n leaves both as they are", style="dim"))
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-
-class RenameConcept(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="rename_cancel")]
-
-    def __init__(self, current: str) -> None:
-        super().__init__()
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label("Rename concept")
-            yield Input(value=self.current, id="rename-input")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ExportDialog(ModalScreen[tuple[str, str] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label("Export the crosswalk: path (.toml or .csv)")
-            yield Input(value="mapping.toml", id="export-path")
-            with Horizontal():
-                yield Button("TOML", id="toml", variant="primary")
-                yield Button("CSV (Excel)", id="csv")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
-        self.dismiss((path, "csv" if path.lower().endswith(".csv") else "toml") if path else None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        path = self.query_one("#export-path", Input).value.strip()
-        if event.button.id == "csv" and path.endswith(".toml"):
-            path = path[:-5] + ".csv"
-        self.dismiss((path, event.button.id or "toml") if path else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-def help_rows(app: App) -> list[tuple[str, str, str]]:
-    """(keys, description, tooltip with the id to remap it by) of every active binding, keys of one action
-    together."""
-    grouped: dict[tuple[str, str], list[str]] = {}
-    tooltips: dict[tuple[str, str], str] = {}
-    for active in app.active_bindings.values():
-        binding = active.binding
-        if not binding.description:
-            continue
-        key = (binding.action, binding.description)
-        grouped.setdefault(key, []).append(app.get_key_display(binding))
-        remap = f" [keymap id: {binding.id}]" if binding.id else ""
-        tooltips[key] = f"{binding.tooltip}{remap}".strip()
-    return [(", ".join(dict.fromkeys(keys)), description, tooltips[(action, description)])
-            for (action, description), keys in grouped.items()]
-
-
-class HelpScreen(ModalScreen[None]):
-    """Every key of the screen below, generated from its bindings."""
-
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
-
-    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
-        super().__init__()
-        self.bindings_table = bindings
-
-    def compose(self) -> ComposeResult:
-        text = Text("zhibiao keys\n\n", style="bold")
-        for keys, description, tooltip in self.bindings_table:
-            text.append(f"{keys:>14}  ", style="bold cyan")
-            text.append(description)
-            if tooltip:
-                text.append(f" — {tooltip}", style="dim")
-            text.append("\n")
-        with Vertical(id="dialog"):
-            yield Static(text, id="help-text")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class MainScreen(Screen):
-    """Records · indicators · candidates · detail, and the status line."""
-
-    BINDINGS = [
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
-        Binding("a", "approve", "Approve", id="approve", tooltip="Same concept as the highlighted candidate"),
-        Binding("c", "close_match", "Close", id="close", tooltip="Related, not the same: a close match"),
-        Binding("x", "reject", "Reject", id="reject", tooltip="Not the same; never suggested again"),
-        Binding("f", "flag", "Flag", id="flag", tooltip="Needs a second look (toggles)"),
-        Binding("s", "skip", "Skip", id="skip", tooltip="Leave it and go to the next unreviewed"),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last decision"),
-        Binding("e", "rename", "Rename", id="rename", tooltip="Rename the indicator's concept"),
-        Binding("d", "detach", "Detach", id="detach", tooltip="Take the indicator out of its concept"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter records by name"),
-        Binding("n", "next_unreviewed(1)", "Next", id="next_unreviewed",
-                tooltip="Next indicator with an unreviewed suggestion"),
-        Binding("N", "next_unreviewed(-1)", "Previous", show=False, id="previous_unreviewed",
-                tooltip="Previous indicator with an unreviewed suggestion"),
-        Binding("g", "queue", "Queue", id="queue", tooltip="Walk unreviewed suggestions best first"),
-        Binding("ctrl+e", "export", "Export", id="export", tooltip="Write the crosswalk (TOML or CSV)"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.regions: list[_Region] = []
-        self.record_rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
-        self.indicator_rows: list[browse.IndicatorRow] = []
-        self.candidate_rows = []
-        self.filter_text = ""
-        self.seen_event = 0
-        self._summaries: dict[str, browse.RegionSummary] = {}
-        self._region_texts: dict[tuple, Text] = {}
-        self._records: dict[str, list[browse.RecordSummary]] = {}  # by region, counts included
-        self._region_rows: dict[str, int] = {}  # region -> its row in the records list
-        self._record_texts: dict[browse.RecordSummary, Text] = {}
-        self._totals: tuple[int, int] | None = None  # recounted after an import
-        self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
-        self._saved_place: browse.Place | None = None
-
-    @property
-    def workspace(self) -> Workspace:
-        return self.app.workspace  # type: ignore[attr-defined]
-
-    @property
-    def review(self) -> Review:
-        return self.app.review  # type: ignore[attr-defined]
-
-    def compose(self) -> ComposeResult:
-        yield DetailView(id="status")
-        with Horizontal(id="panes"):
-            with Vertical(id="records-pane", classes="pane"):
-                yield Label("Records", classes="pane-title")
-                yield Input(placeholder="filter records", id="filter")
-                yield RowList(id="records", empty="no documents yet: zhibiao review PATH imports them")
-            with Vertical(id="indicators-pane", classes="pane"):
-                yield Label("Indicators", classes="pane-title")
-                yield RowList(id="indicators", empty="select a record")
-            with Vertical(id="candidates-pane", classes="pane"):
-                yield Label("Candidates in other regions", classes="pane-title")
-                yield RowList(id="candidates", empty="no candidate")
-        yield DetailView(id="detail")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        for row_list in self.query(RowList):
-            row_list.on_highlight = self.cursor_moved
-        self.query_one("#filter", Input).display = False
-        self.load_regions()
-        self.query_one("#records", RowList).focus()
-        self.restore_place()
-        self.update_status()
-        self.seen_event = self.review.last_event_id()
-        self.set_interval(2.0, self.check_other_reviewers)
-
-    def check_other_reviewers(self) -> None:
-        """Another process (a colleague's zhibiao review) decided something: show it."""
-        last = self.review.last_event_id()
-        if last != self.seen_event:
-            self.seen_event = last
-            self.refresh_after_decision("updated from the workspace")
-            if self.app.screen is self:  # the reviewer sees it now (not under the queue, which does not redraw)
-                self.review.saw(last)
-
-    # -- where the reviewer left off ---------------------------------------------------------------
-
-    def place(self) -> browse.Place:
-        record = self.current_record()
-        focused = self.app.focused
-        pane = focused.id if isinstance(focused, RowList) and focused.id else "records"
-        return browse.Place(tuple(r.name for r in self.regions if r.expanded), record.id if record else None,
-                            self.query_one("#indicators", RowList).cursor,
-                            self.query_one("#candidates", RowList).cursor, pane)
-
-    def save_place(self) -> None:
-        """Remember where the reviewer is (written only when it changed since the last time)."""
-        if self.record_rows:
-            place = self.place()
-            if place != self._saved_place:
-                browse.save_place(self.workspace, self.review.reviewer, place)
-                self._saved_place = place
-
-    def restore_place(self) -> None:
-        """Open where this reviewer left off (the record, the indicator, the pane)."""
-        place = browse.load_place(self.workspace, self.review.reviewer)
-        if place is None:
-            return
-        opened = set(place.expanded)
-        for region in self.regions:
-            region.expanded = region.name in opened
-        self.rebuild_records(keep=0, announce=False)
-        index = next((i for i, (kind, item) in enumerate(self.record_rows)
-                      if kind == "record" and item.id == place.record_id), None)  # type: ignore[union-attr]
-        if index is None:
-            return
-        records_list = self.query_one("#records", RowList)
-        records_list.set_rows(records_list.rows, index, announce=False)
-        self._saved_place = place
-        self.load_indicators(place.record_id, place.indicator, announce=False)
-        self.load_candidates(place.candidate, announce=False)
-        if place.pane in ("records", "indicators", "candidates"):
-            self.query_one(f"#{place.pane}", RowList).focus()
-        self._refresh_bindings_if_changed()
-
-    # -- loading -----------------------------------------------------------------------------------
-
-    def load_regions(self) -> None:
-        self._totals = None
-        self._records.clear()
-        summaries = browse.regions(self.workspace)
-        expanded = {r.name for r in self.regions if r.expanded}
-        self.regions = [_Region(s.region, s.region in expanded) for s in summaries]
-        if summaries and not expanded:
-            self.regions[0].expanded = True
-        self._summaries = {s.region: s for s in summaries}
-        self.rebuild_records()
-
-    def _records_of(self, region: str) -> list[browse.RecordSummary]:
-        """A region's records with their counts, queried again only when a decision touched the region."""
-        records = self._records.get(region)
-        if records is None:
-            records = self._records[region] = browse.records(self.workspace, region)
-        return records
-
-    def _region_text(self, summary: browse.RegionSummary, opened: bool) -> Text:
-        marker = "v" if opened else ">"
-        cache_key = (summary.region, marker, summary.mapped, summary.regional_indicators)
-        text = self._region_texts.get(cache_key)
-        if text is None:
-            text = self._region_texts[cache_key] = Text.assemble(
-                (f"{marker} ", "dim"), literal(summary.region, "bold"),
-                (f"  {summary.mapped}/{summary.regional_indicators}", "dim"))
-        return text
-
-    def _record_text(self, record: browse.RecordSummary) -> Text:
-        text = self._record_texts.get(record)
-        if text is None:
-            if len(self._record_texts) > 50_000:
-                self._record_texts.clear()
-            kind = "部门 " if record.kind == "department" else ""
-            # the counts first: a long project name is cut at the pane's edge, they are not
-            counts = f"{record.mapped}/{record.indicators}".rjust(7)
-            text = self._record_texts[record] = Text.assemble(
-                (counts, "dim"), "  ", (kind, "cyan"), literal(record.name))
-        return text
-
-    def update_region_rows(self, names: set[str]) -> bool:
-        """Redraw the rows of a few regions whose counts changed (after a decision) without going through
-        every region; False when the list must be rebuilt instead (a filter is on, or rows would move)."""
-        if self.filter_text:
-            return False
-        records_list = self.query_one("#records", RowList)
-        for name in names:
-            index = self._region_rows.get(name)
-            if index is None:
-                continue
-            summary = self._summaries[name]
-            self.record_rows[index] = ("region", summary)
-            region = next(r for r in self.regions if r.name == name)
-            records_list.update_row(index, self._region_text(summary, region.expanded))
-            if region.expanded:
-                records = self._records_of(name)
-                shown = self.record_rows[index + 1:index + 1 + len(records)]
-                if len(shown) != len(records) or any(kind != "record" or item.id != record.id  # type: ignore[union-attr]
-                                                     for (kind, item), record in zip(shown, records, strict=True)):
-                    return False
-                for offset, record in enumerate(records, start=index + 1):
-                    if self.record_rows[offset][1] != record:
-                        self.record_rows[offset] = ("record", record)
-                        records_list.update_row(offset, self._record_text(record))
-        return True
-
-    def rebuild_records(self, keep: int | None = None, *, announce: bool = True, in_place: bool = False) -> None:
-        rows: list[tuple[str, browse.RegionSummary | browse.RecordSummary]] = []
-        texts: list[Text] = []
-        region_rows: dict[str, int] = {}
-        needle = self.filter_text
-        for region in self.regions:
-            summary = self._summaries[region.name]
-            records = self._records_of(region.name) if (region.expanded or needle) else []
-            if needle:
-                records = [r for r in records if needle in r.name]
-                if not records and needle not in region.name:
-                    continue
-            opened = region.expanded or bool(needle)
-            region_rows[region.name] = len(rows)
-            rows.append(("region", summary))
-            texts.append(self._region_text(summary, opened))
-            if opened:
-                for record in records:
-                    rows.append(("record", record))
-                    texts.append(self._record_text(record))
-        self.record_rows = rows
-        self._region_rows = region_rows
-        records_list = self.query_one("#records", RowList)
-        if in_place:
-            records_list.replace_rows(texts, keep if keep is not None else records_list.cursor)
-        else:
-            records_list.set_rows(texts, keep if keep is not None else records_list.cursor, announce=announce)
-
-    def load_indicators(self, record_id: int | None, keep: int = 0, *, announce: bool = True,
-                        in_place: bool = False) -> None:
-        self.indicator_rows = browse.indicators(self.workspace, record_id) if record_id is not None else []
-        texts = [self._indicator_text(r) for r in self.indicator_rows]
-        if not in_place:
-            # on a large workspace, make the lists of the whole record at once, in the background
-            missing = [r.regional_indicator_id for r in self.indicator_rows if r.best_score is None]
-            if missing:
-                self.app.request_suggestions(missing)  # type: ignore[attr-defined]
-        if in_place:
-            self.query_one("#indicators", RowList).replace_rows(texts, keep)
-        else:
-            self.query_one("#indicators", RowList).set_rows(texts, keep, announce=announce)
-
-    @staticmethod
-    def _indicator_text(row: browse.IndicatorRow) -> Text:
-        status = "+" if row.concept else "!" if row.flagged else "?" if row.best_score is not None else " "
-        style = "green" if row.concept else "yellow" if row.flagged else "cyan"
-        # the levels are shortened (产出指标 › 数量指标 → 产出 › 数量) so that the name fits; the detail strip
-        # shows them whole
-        path = f"{_short_level(row.level1)} › {_short_level(row.level2)} › "
-        return Text.assemble((f"{status} ", style), literal(path, "dim"), literal(row.name),
-                             literal(f"  {row.period_value or '—'} | {row.annual_value or '—'}", "dim"))
-
-    def load_candidates(self, keep: int = 0, *, announce: bool = True, in_place: bool = False) -> None:
-        row = self.current_indicator()
-        self.candidate_rows = cached(self.workspace, row.regional_indicator_id) if row else []
-        texts = []
-        ids = [s.candidate.id for s in self.candidate_rows]
-        decided = self.review.pair_decisions(row.regional_indicator_id, ids) if row else {}
-        all_targets = browse.targets_of(self.workspace, ids)
-        for suggestion in self.candidate_rows:
-            candidate = suggestion.candidate
-            mark = {"close": "~ ", "rejected": "x "}.get(decided.get(candidate.id, ""), "  ")
-            targets = all_targets.get(candidate.id, "")
-            texts.append(Text.assemble((mark, "yellow"), (f"{suggestion.score:.2f} ", "cyan"),
-                                       literal(candidate.region, "dim"), " · ", literal(candidate.name),
-                                       literal(f"  {targets}" if targets else "", "green")))
-        if in_place:
-            self.query_one("#candidates", RowList).replace_rows(texts, keep)
-        else:
-            self.query_one("#candidates", RowList).set_rows(texts, keep, announce=announce)
-        self.update_detail()
-
-    def current_record(self) -> browse.RecordSummary | None:
-        index = self.query_one("#records", RowList).cursor
-        if 0 <= index < len(self.record_rows) and self.record_rows[index][0] == "record":
-            return self.record_rows[index][1]  # type: ignore[return-value]
-        return None
-
-    def current_indicator(self) -> browse.IndicatorRow | None:
-        index = self.query_one("#indicators", RowList).cursor
-        return self.indicator_rows[index] if 0 <= index < len(self.indicator_rows) else None
-
-    def current_candidate(self):
-        index = self.query_one("#candidates", RowList).cursor
-        return self.candidate_rows[index] if 0 <= index < len(self.candidate_rows) else None
-
-    def update_detail(self) -> None:
-        detail = self.query_one("#detail", DetailView)
-        row = self.current_indicator()
-        if row is None:
-            if not self.record_rows:
-                detail.show(Text.assemble(
-                    ("Welcome to zhibiao.\n", "bold"),
-                    "This workspace has no documents yet. Import published 预算绩效目标表 (text extracted from "
-                    "PDFs; files or folders):\n\n",
-                    ("    zhibiao review PATH...        ", "bold cyan"), "imports them, then opens this app\n",
-                    ("    zhibiao import PATH... --db FILE", "bold cyan"), "  imports without opening it\n\n",
-                    ("Press ? for every key, q to quit.", "dim")))
-                return
-            detail.show(Text("Move to a record and an indicator to see where it comes from.", style="dim"))
-            return
-        text = Text()
-        text.append_text(literal(f"{row.level1 or '?'} › {row.level2 or '?'} › ", "dim"))
-        text.append_text(literal(row.name, "bold"))
-        text.append_text(literal(f"   period {row.period_value or '—'} · annual {row.annual_value or '—'}", "cyan"))
-        occurrences = browse.occurrences(self.workspace, row.regional_indicator_id, limit=6)
-        if occurrences:  # where it comes from: the first place in full, the others by project and line
-            first = occurrences[0]
-            text.append("\n")
-            text.append_text(literal(f"{first.document} {first.where} · ", "dim"))
-            text.append_text(literal(first.project))
-            text.append("\n  ")
-            text.append_text(literal(_clip(first.raw or "", 120), "dim"))
-            if len(occurrences) > 1:
-                more = len(occurrences) - 3
-                text.append("\nalso in ", style="dim")
-                text.append_text(literal(", ".join(f"{o.project} ({o.where})" for o in occurrences[1:3])))
-                if more > 0:
-                    text.append(f" and {more}{'+' if len(occurrences) == 6 else ''} more", style="dim")
-        candidate = self.current_candidate()
-        if candidate is not None:
-            text.append("\nwhy: ", style="bold")
-            text.append_text(literal(candidate.explanation, "dim"))
-        concept = self.review.concept_of(row.regional_indicator_id)
-        detail.show(text, None if concept is None else self._members_text(concept))
-
-    def _members_text(self, concept) -> Text:
-        """The concept's members with their target values side by side (names padded to one width)."""
-        side = Text()
-        side.append("concept ", style="bold green")
-        side.append_text(literal(concept.name, "bold"))
-        side.append(f"  {len(concept.members)} members", style="dim")
-        members = concept.members
-        shown = members if len(members) <= _MEMBER_LINES else members[:_MEMBER_LINES - 1]
-        labels = [literal(f"{m.indicator.region} · {m.indicator.name}") for m in shown]
-        # before the first layout the strip has no size yet: the screen's width is what it will get
-        width = self.query_one("#detail", DetailView).content_region.width or self.app.size.width - 4
-        column = max(width // 2 - 2, 24)
-        label_width = min(max((label.cell_len for label in labels), default=0), 44, column - 14)
-        for member, label in zip(shown, labels, strict=True):
-            targets = dict.fromkeys(o.annual_value or o.period_value or "—"
-                                    for o in browse.occurrences(self.workspace, member.indicator.id, limit=3))
-            label.truncate(label_width, overflow="ellipsis", pad=True)
-            side.append("\n")
-            side.append_text(label)
-            side.append_text(literal(f"  {' / '.join(targets)}", "cyan"))
-        if len(shown) < len(members):
-            side.append(f"\n… and {len(members) - len(shown)} more (all of them in the export)", style="dim")
-        return side
-
-    def update_status(self, extra: str = "") -> None:
-        if self._totals is None:
-            self._totals = browse.totals(self.workspace)
-        progress = browse.progress(self.workspace, self._totals)
-        app = self.app
-        text = Text()
-        if extra:  # the last decision first: it is what the reviewer looks for
-            text.append_text(literal(extra, "bold green"))
-            text.append(" · ")
-        text.append_text(Text.assemble(
-            ("zhibiao ", "bold"), literal(app.workspace.path.name, "dim"),  # type: ignore[attr-defined]
-            f" · reviewer {app.review.reviewer} · mapped {progress.mapped}/{progress.regional_indicators}"  # type: ignore[attr-defined]
-            f" regional indicators ({progress.share_covered:.0%} of occurrences)",
-        ))
-        suggestions = getattr(app, "suggestion_status", "")
-        if suggestions:
-            text.append(f" · {suggestions}", style="yellow")
-        self.query_one("#status", DetailView).show(text)
-
-    # -- events ------------------------------------------------------------------------------------
-
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        if event.index == event.row_list.cursor:  # else stale: the cursor has moved on since it was posted
-            self.cursor_moved(event.row_list, event.index)
-
-    def cursor_moved(self, row_list: RowList, index: int) -> None:
-        """The cascade of a cursor move (record -> its indicators -> their candidates -> detail), in one
-        screen update."""
-        del index
-        with self.app.batch_update():
-            if row_list.id == "records":
-                record = self.current_record()
-                self.load_indicators(record.id if record else None, announce=False)
-                self.load_candidates(announce=False)
-            elif row_list.id == "indicators":
-                self.load_candidates(announce=False)
-            elif row_list.id == "candidates":
-                self.update_detail()
-            self._refresh_bindings_if_changed()
-
-    def _refresh_bindings_if_changed(self) -> None:
-        """Tell the key bar only when what can be done changes."""
-        state = (self.current_indicator() is not None, self.current_candidate() is not None)
-        if state != getattr(self, "_binding_state", None):
-            self._binding_state = state
-            self.refresh_bindings()
-
-    def on_row_list_selected(self, event: RowList.Selected) -> None:
-        if event.row_list.id == "records" and self.record_rows:
-            kind, item = self.record_rows[event.index]
-            if kind == "region":
-                region = next(r for r in self.regions if r.name == item.region)  # type: ignore[union-attr]
-                region.expanded = not region.expanded
-                self.rebuild_records(keep=event.index)
-            else:
-                self.query_one("#indicators", RowList).focus()
-                self.save_place()
-        elif event.row_list.id == "indicators":
-            self.query_one("#candidates", RowList).focus()
-
-    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
-        if event.touched is None:
-            self._pending_redraw = None
-            self.refresh_after_decision(None)
-            return
-        if self._flush_redraw():
-            return
-        row = self.current_indicator()
-        record = self.current_record()
-        if row is not None and record is not None and row.regional_indicator_id in event.touched:
-            with self.app.batch_update():
-                self.load_candidates(self.query_one("#candidates", RowList).cursor, in_place=True)
-                self.load_indicators(record.id, self.query_one("#indicators", RowList).cursor, in_place=True)
-
-    # -- decisions ---------------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        row = self.current_indicator() if self.is_mounted else None
-        if action in ("approve", "close_match", "reject"):
-            return True if row and self.current_candidate() else None
-        if action in ("flag", "rename", "detach"):
-            # rename/detach outside a concept say why when pressed (keeping them on spares the footer a
-            # relayout after every approval)
-            return True if row is not None else None
-        return True
-
-    def _pair(self) -> tuple[int, int, float] | None:
-        row, candidate = self.current_indicator(), self.current_candidate()
-        if row is None or candidate is None:
-            return None
-        return row.regional_indicator_id, candidate.candidate.id, candidate.score
-
-    def decided(self, summary: str, touched: list[int] | tuple[int, ...]) -> None:
-        """After a decision is committed: redraw from the store and refresh the suggestions it affects.
-
-        When the matcher relearns in the background (a few ms), the screen waits for it and is redrawn
-        once, with the relearned candidates; otherwise at once.
-        """
-        self.seen_event = self.review.last_event_id()
-        self.save_place()
-        row = self.current_indicator()
-        ids = [*touched, *([row.regional_indicator_id] if row else [])]
-        regions = browse.regions_of(self.workspace, ids)
-        if self.app.refresh_suggestions(list(touched)):  # type: ignore[attr-defined]
-            if self._pending_redraw is None:
-                self._pending_redraw = (summary, regions)
-                self.set_timer(0.3, self._flush_redraw)  # in case relearning takes long
-            else:
-                self._pending_redraw = (summary, self._pending_redraw[1] | regions)
-            return
-        self._flush_redraw()
-        self.refresh_after_decision(summary, regions=regions)
-
-    def _flush_redraw(self) -> bool:
-        """Draw a decision that waited for the matcher; False when none was waiting."""
-        pending, self._pending_redraw = self._pending_redraw, None
-        if pending is None:
-            return False
-        with self.app.batch_update():
-            self.refresh_after_decision(pending[0], regions=pending[1])
-        return True
-
-    def refresh_after_decision(self, summary: str | None, regions: set[str] | None = None) -> None:
-        indicators = self.query_one("#indicators", RowList)
-        record = self.current_record()
-        keep_indicator = indicators.cursor
-        keep_candidate = self.query_one("#candidates", RowList).cursor
-        if regions is None or not self._summaries:
-            self._summaries = {s.region: s for s in browse.regions(self.workspace)}
-            self._records.clear()
-        else:
-            for name in regions:
-                self._records.pop(name, None)
-                if name in self._summaries:
-                    self._summaries[name] = browse.region(self.workspace, name)
-        records_list = self.query_one("#records", RowList)
-        if regions is None or not self.update_region_rows(regions):
-            self.rebuild_records(keep=records_list.cursor, in_place=True)
-        if record is not None:
-            self.load_indicators(record.id, keep_indicator, in_place=True)
-            self.load_candidates(keep_candidate, in_place=True)
-        self.update_status(summary or "")
-        self._refresh_bindings_if_changed()
-
-    def action_approve(self) -> None:
-        pair = self._pair()
-        if pair is None:
-            return
-        a, b, score = pair
-        try:
-            outcome = self.review.approve(a, b, score=score, justification="lexical")
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        if outcome.merge_needed:
-            first, second = outcome.merge_needed
-
-            def answered(merge: bool | None) -> None:
-                if merge:
-                    done = self.review.approve(a, b, score=score, justification="lexical", confirm_merge=True)
-                    self.decided(done.summary, [a, b])
-
-            self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
-            return
-        self.decided(outcome.summary, [a, b])
-
-    def action_close_match(self) -> None:
-        self._pair_decision(self.review.close)
-
-    def action_reject(self) -> None:
-        self._pair_decision(self.review.reject)
-
-    def _pair_decision(self, decide) -> None:
-        pair = self._pair()
-        if pair is None:
-            return
-        try:
-            outcome = decide(pair[0], pair[1])
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.decided(outcome.summary, [pair[0], pair[1]])
-
-    def action_flag(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            self.decided(self.review.flag(row.regional_indicator_id).summary, [])
-
-    def action_undo(self) -> None:
-        try:
-            outcome = self.review.undo()
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.decided(outcome.summary, outcome.touched)
-
-    def action_detach(self) -> None:
-        row = self.current_indicator()
-        if row is None:
-            return
-        if not row.concept:
-            self.notify("this indicator is not in a concept: nothing to detach", severity="warning")
-            return
-        self.decided(self.review.detach(row.regional_indicator_id).summary, [row.regional_indicator_id])
-
-    def action_rename(self) -> None:
-        row = self.current_indicator()
-        concept = self.review.concept_of(row.regional_indicator_id) if row else None
-        if concept is None:
-            self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
-            return
-
-        def renamed(name: str | None) -> None:
-            if name:
-                self.decided(self.review.rename(concept.id, name).summary, [])
-
-        self.app.push_screen(RenameConcept(concept.name), renamed)
-
-    def action_skip(self) -> None:
-        self.action_next_unreviewed(1)
-
-    def action_next_unreviewed(self, direction: int) -> None:
-        """Move to the next (or previous) indicator with an unreviewed suggestion and highlight its best."""
-        indicators = self.query_one("#indicators", RowList)
-        start = indicators.cursor
-        for offset in range(1, len(self.indicator_rows)):
-            index = (start + direction * offset) % len(self.indicator_rows)
-            if self.indicator_rows[index].best_score is not None and not self.indicator_rows[index].concept:
-                indicators.move_to(index)
-                self.query_one("#candidates", RowList).move_to(0)
-                return
-        # none left in this record: the next record that has one
-        records = self.query_one("#records", RowList)
-        for offset in range(1, len(self.record_rows) + 1):
-            index = (records.cursor + direction * offset) % len(self.record_rows)
-            kind, item = self.record_rows[index]
-            if kind != "record":
-                continue
-            rows = browse.indicators(self.workspace, item.id)  # type: ignore[union-attr]
-            for position, row in enumerate(rows):
-                if row.best_score is not None and not row.concept:
-                    records.move_to(index)
-                    self.load_indicators(item.id, position)  # type: ignore[union-attr]
-                    self.query_one("#candidates", RowList).move_to(0)
-                    return
-        self.notify("no unreviewed suggestion left in the open regions")
-
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = True
-        field.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.filter_text = event.value.strip()
-            self.rebuild_records(keep=0)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            if not event.value.strip():
-                event.input.display = False
-            self.query_one("#records", RowList).focus()
-
-    def action_queue(self) -> None:
-        self.app.push_screen(QueueScreen())
-
-    def action_export(self) -> None:
-        def chosen(answer: tuple[str, str] | None) -> None:
-            if not answer:
-                return
-            path, fmt = answer
-            try:
-                written = mapping.export(self.workspace, Path(path), fmt)
-            except mapping.MappingError as exc:
-                self.notify(str(exc), severity="error", timeout=8)
-                return
-            self.notify(f"wrote {path}: {written['concepts']} concepts, {written['members']} members")
-
-        self.app.push_screen(ExportDialog(), chosen)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_rows(self.app)))
-
-    def action_quit(self) -> None:
-        self.save_place()
-        self.app.exit()
-
-
-class QueueScreen(Screen):
-    """Unreviewed suggestions best first, one pair at a time, both sides aligned."""
-
-    BINDINGS = [
-        Binding("a", "decide('approve')", "Approve", id="queue_approve"),
-        Binding("c", "decide('close')", "Close", id="queue_close"),
-        Binding("x", "decide('reject')", "Reject", id="queue_reject"),
-        Binding("s", "skip", "Skip", id="queue_skip"),
-        Binding("u", "undo", "Undo", id="queue_undo"),
-        Binding("escape", "leave", "Leave queue", id="queue_leave"),
-        Binding("question_mark", "help", "Help", id="queue_help"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.queue_position = 0
-        self.item: browse.QueueItem | None = None
-        self.decided: list[browse.QueueItem] = []  # pairs decided here, latest last: undo brings them back
-        self.pinned: browse.QueueItem | None = None  # an undone pair, shown again until decided or skipped
-        self.last = ""  # the last decision, in the status line
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="queue-status")
-        yield Static(id="queue-pair")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.show()
-
-    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
-        self.show()  # the matcher has relearned: the best pair may have changed
-
-    def show(self, summary: str | None = None) -> None:
-        if summary is not None:
-            self.last = summary
-        workspace = self.app.workspace  # type: ignore[attr-defined]
-        if self.pinned is not None:
-            self.item = self.pinned
-        else:
-            items = browse.queue(workspace, limit=1, offset=self.queue_position)
-            self.item = items[0] if items else None
-        pair = self.query_one("#queue-pair", Static)
-        status = self.query_one("#queue-status", Static)
-        last = literal(f" · {self.last}", "green") if self.last else Text()
-        if self.item is None:
-            pair.update(Text("No unreviewed suggestion left. Escape goes back.", style="dim"))
-            status.update(Text.assemble(("queue mode", "bold"), last))
-            return
-        review: Review = self.app.review  # type: ignore[attr-defined]
-        left, right = review.indicator(self.item.regional_indicator_id), review.indicator(self.item.candidate_id)
-        text = Text()
-        width = 30
-        for label, a, b in (("region", left.region, right.region), ("indicator", left.name, right.name),
-                            ("level 1", left.level1 or "—", right.level1 or "—"),
-                            ("level 2", left.level2 or "—", right.level2 or "—")):
-            text.append(f"{label:>10}  ", style="dim")
-            cell = literal(a)
-            cell.align("left", width)
-            text.append_text(cell)
-            text.append("  ")
-            text.append_text(literal(b))
-            text.append("\n")
-        targets_a = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, left.id, 3)]
-        targets_b = [o.annual_value or o.period_value or "—" for o in browse.occurrences(workspace, right.id, 3)]
-        text.append(f"{'targets':>10}  ", style="dim")
-        cell = literal(" / ".join(dict.fromkeys(targets_a)))
-        cell.align("left", width)
-        text.append_text(cell)
-        text.append("  ")
-        text.append_text(literal(" / ".join(dict.fromkeys(targets_b))))
-        text.append(f"\n\n{'score':>10}  {self.item.score:.2f}\n", style="bold cyan")
-        text.append(f"{'why':>10}  ", style="dim")
-        text.append_text(literal(self.item.explanation))
-        pair.update(text)
-        where = "the pair just undone" if self.pinned is not None else f"pair {self.queue_position + 1}"
-        status.update(Text.assemble((f"queue mode · {where}", "bold"), last))
-
-    def action_decide(self, kind: str) -> None:
-        if self.item is None:
-            return
-        review: Review = self.app.review  # type: ignore[attr-defined]
-        item = self.item
-        a, b = item.regional_indicator_id, item.candidate_id
-
-        def done(summary: str) -> None:
-            self.decided.append(item)
-            self.pinned = None
-            self.app.refresh_suggestions([a, b])  # type: ignore[attr-defined]
-            self.show(summary)
-
-        try:
-            if kind == "approve":
-                outcome = review.approve(a, b, score=item.score, justification="lexical")
-                if outcome.merge_needed:
-                    def answered(merge: bool | None) -> None:
-                        if merge:
-                            done(review.approve(a, b, score=item.score, justification="lexical",
-                                                confirm_merge=True).summary)
-
-                    first, second = outcome.merge_needed
-                    self.app.push_screen(ConfirmMerge(second.name, first.name), answered)
-                    return
-            elif kind == "close":
-                outcome = review.close(a, b)
-            else:
-                outcome = review.reject(a, b)
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            self.pinned = None
-            self.queue_position += 1
-            self.show()
-            return
-        done(outcome.summary)
-
-    def action_skip(self) -> None:
-        self.pinned = None  # an undone pair is back in the queue where it was, at the current position
-        self.queue_position += 1
-        self.show()
-
-    def action_undo(self) -> None:
-        try:
-            outcome = self.app.review.undo()  # type: ignore[attr-defined]
-        except DecisionError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        if self.decided:
-            self.pinned = self.decided.pop()
-        self.app.refresh_suggestions(list(outcome.touched))  # type: ignore[attr-defined]
-        self.show(outcome.summary)
-
-    def action_leave(self) -> None:
-        self.app.pop_screen()
-        main = self.app.screen
-        if isinstance(main, MainScreen):
-            main.refresh_after_decision(None)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_rows(self.app)))
+from tui.actions import checked_keymap
+from tui.config import Config, load_config
+from tui.literal import visible
+from tui.messages import (
+    ImportFinished,
+    ImportProgress,
+    MatcherProgress,
+    MatcherReady,
+    SuggestionsRefreshed,
+)
+from tui.screens import MainScreen, QueueScreen
+from tui.session import ReviewSession
+from tui.suggestions import SuggestionService
 
 
 class ZhibiaoApp(App):
@@ -961,30 +40,45 @@ class ZhibiaoApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "zhibiao"
 
-    def __init__(self, workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
-                 keymap: dict[str, str] | None = None) -> None:
+    background_work: reactive[str] = reactive("")  # what the background workers are doing, for the status line
+    background_failure: reactive[str] = reactive("")  # the last background failure, shown until the app is restarted
+
+    def __init__(self, workspace_path: Path, *, config: Config, reviewer: str | None = None,
+                 paths: list[Path] | None = None) -> None:
         super().__init__()
+        self.config = config
         self.workspace_path = workspace_path
-        self.workspace = Workspace(workspace_path)
-        self.review = Review(self.workspace, reviewer or default_reviewer())
+        # --reviewer, then $ZHIBIAO_REVIEWER, then the config file, then $USER
+        reviewer = reviewer or os.environ.get("ZHIBIAO_REVIEWER") or config.reviewer or default_reviewer()
+        self.session = ReviewSession(workspace_path, reviewer)
         self.paths = paths or []
-        self.keymap_overrides = keymap if keymap is not None else load_keymap()
-        self.suggestion_status = ""
-        self._suggester: Suggester | None = None
-        self._requested: set[int] = set()
-        self._suggester_lock = threading.Lock()  # one thread at a time on the matcher's connection
+        self.suggestions = SuggestionService(workspace_path)
 
     def on_mount(self) -> None:
-        if self.keymap_overrides:
-            self.set_keymap(self.keymap_overrides)
+        keymap, problems = checked_keymap(self.config.keymap)
+        self.set_keymap(keymap)
+        if self.config.theme is not None:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                problems.append(f"config: no theme is called {self.config.theme!r}; "
+                                f"there are {', '.join(sorted(self.available_themes))}")
+        for problem in (*self.config.problems, *problems):
+            self.notify(visible(problem), severity="error", timeout=20, markup=False)
         self.push_screen(MainScreen())
         if self.paths:
             self.import_documents()
         else:
-            self.prepare_suggestions()
+            self.load_matcher()
 
     def on_unmount(self) -> None:
-        self.workspace.close()
+        self.suggestions.close()
+        self.session.close()
+
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace the session reads and decides in."""
+        return self.session.workspace
 
     async def action_quit(self) -> None:
         """Quit from anywhere (ctrl+q), remembering where the reviewer was."""
@@ -997,100 +91,100 @@ class ZhibiaoApp(App):
         """The command palette offers the screen's actions, generated from the same bindings as the key bar
         and the help screen."""
         yield from super().get_system_commands(screen)
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description or "focus" in binding.action:
+        keys: dict[str, list[str]] = {}
+        offered: dict[str, Binding] = {}
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if node is not screen or not enabled or not binding.description or binding.action.startswith("app."):
                 continue
-            if screen.check_action(binding.action.split("(")[0], ()) is not True:
-                continue
-            keys = self.get_key_display(binding)
-            yield SystemCommand(f"{binding.description} ({keys})", binding.tooltip or binding.description,
-                                partial(screen.run_action, binding.action))
+            keys.setdefault(binding.action, []).append(self.get_key_display(binding))
+            offered.setdefault(binding.action, binding)
+        for action, binding in offered.items():
+            yield SystemCommand(f"{binding.description} ({', '.join(keys[action])})",
+                                binding.tooltip or binding.description, partial(screen.run_action, action))
+
+    # -- background work: workers call the store and post messages; only these handlers touch the screens --
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def import_documents(self) -> None:
+        """Import the documents given on the command line."""
         worker = get_current_worker()
         with Workspace(self.workspace_path) as workspace:
-            def progress(done: int, total: int, result) -> None:
-                self.call_from_thread(self._status, f"importing {done}/{total}")
-
-            results = import_paths(workspace, self.paths, progress=progress, workers=1,
-                                   cancelled=lambda: worker.is_cancelled)
-        failed = [r for r in results if r.outcome == "failed"]
-        for result in failed:
-            self.call_from_thread(self.notify, f"{result.path}: {result.error}", severity="error", timeout=10)
-        self.call_from_thread(self._after_import)
-
-    def _after_import(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.load_regions()
-        self.prepare_suggestions()
-
-    def _status(self, text: str) -> None:
-        self.suggestion_status = text
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.update_status()
+            results = import_paths(workspace, self.paths, workers=1, cancelled=lambda: worker.is_cancelled,
+                                   progress=lambda done, total, _result: self.post_message(ImportProgress(done, total)))
+        self.post_message(ImportFinished(tuple((r.path, r.error or "") for r in results if r.outcome == "failed")))
 
     @work(thread=True, exclusive=True, group="match", exit_on_error=False)
-    def prepare_suggestions(self) -> None:
-        """Load the matcher and recompute suggestions if documents or decisions changed (in the background).
+    def load_matcher(self) -> None:
+        """Load the matcher (and compute what it computes eagerly)."""
+        self.suggestions.load(lambda text: self.post_message(MatcherProgress(text)))
+        self.post_message(MatcherReady())
 
-        A workspace of many indicators gets its name-level suggestions (the expensive part) here and each
-        indicator's list when it is first shown.
-        """
-        self.call_from_thread(self._status, "loading the matcher")
-        with Workspace(self.workspace_path) as probe:
-            fresh = is_fresh(probe)
-        suggester = Suggester(Workspace(self.workspace_path, shared=True))
-
-        def progress(done: int, total: int) -> None:
-            self.call_from_thread(self._status, f"matching {done}/{total}")
-
-        if len(suggester.matcher) <= _EAGER:
-            if not fresh:
-                suggester.compute_all(progress)
-        else:
-            suggester.compute_names(progress)
-        self._suggester = suggester
-        # The matcher is a few hundred thousand long-lived objects: a full garbage collection walking
-        # them would stall a keypress for 100-200 ms. Collect once now, off screen, and leave them out
-        # of every later collection.
-        gc.collect()
-        gc.freeze()
-        self.call_from_thread(self._status, "")
-        self.call_from_thread(self._suggestions_ready)
+    @work(thread=True, exclusive=False, group="refresh", exit_on_error=False)
+    def relearn(self, ri_ids: list[int]) -> None:
+        """Recompute the suggestion lists of these indicators (after a decision, or first shown)."""
+        self.post_message(SuggestionsRefreshed(self.suggestions.refresh(ri_ids)))
 
     def request_suggestions(self, ri_ids: list[int]) -> None:
         """Indicators without cached suggestions are on screen: compute their lists in the background."""
-        wanted = [ri for ri in ri_ids if ri not in self._requested]
-        if self._suggester is not None and wanted:
-            self._requested.update(wanted)
-            self._refresh(wanted)
-
-    def _suggestions_ready(self, touched: frozenset[int] | None = None) -> None:
-        for screen in self.screen_stack:  # also the main screen under a dialog or the queue
-            if isinstance(screen, MainScreen | QueueScreen):
-                screen.post_message(SuggestionsReady(touched))
+        wanted = self.suggestions.unrequested(ri_ids)
+        if wanted:
+            self.relearn(wanted)
 
     def refresh_suggestions(self, touched: list[int]) -> bool:
         """Relearn from a decision in the background; False when the matcher is not loaded yet."""
-        if self._suggester is None or not touched:
+        if not self.suggestions.ready or not touched:
             return False
-        self._refresh(touched)
+        self.relearn(touched)
         return True
 
-    @work(thread=True, exclusive=False, group="refresh", exit_on_error=False)
-    def _refresh(self, touched: list[int]) -> None:
-        suggester = self._suggester
-        if suggester is None:
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.background_work = f"importing {message.done}/{message.total}"
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        for path, error in message.failed:
+            self.notify(visible(f"{path}: {error}"), severity="error", timeout=10, markup=False)
+        self.background_work = ""
+        self._documents_changed()
+
+    def _documents_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.load_regions()
+        self.load_matcher()
+
+    def on_matcher_progress(self, message: MatcherProgress) -> None:
+        self.background_work = message.text
+
+    def on_matcher_ready(self, message: MatcherReady) -> None:
+        self.background_work = ""
+        self._tell_screens(None)
+
+    def on_suggestions_refreshed(self, message: SuggestionsRefreshed) -> None:
+        self._tell_screens(message.touched)
+
+    def _tell_screens(self, touched: frozenset[int] | None) -> None:
+        for screen in self.screen_stack:  # also the main screen under a dialog or the queue
+            if isinstance(screen, MainScreen | QueueScreen):
+                screen.post_message(SuggestionsRefreshed(touched))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that fails says so: in the status line (until the next start) and in a notification."""
+        if event.state != WorkerState.ERROR:
             return
-        with self._suggester_lock:
-            refreshed = suggester.refresh(touched)
-        self.call_from_thread(self._suggestions_ready, frozenset(refreshed))
+        what = {"import": "importing", "match": "the matcher", "refresh": "relearning"}.get(
+            event.worker.group, event.worker.name)
+        self.background_failure = f"{what} failed: {visible(str(event.worker.error))}"
+        self.background_work = ""
+        self.notify(self.background_failure, severity="error", timeout=15, markup=False)
+        if event.worker.group == "import":
+            self._documents_changed()  # what was stored before the failure is there to review
 
 
 def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
-             keymap: dict[str, str] | None = None) -> ZhibiaoApp:
-    """The app as the command line builds it (tests reuse this)."""
-    return ZhibiaoApp(workspace_path, reviewer=reviewer, paths=paths, keymap=keymap)
+             keymap: dict[str, str] | None = None, config: Config | None = None) -> ZhibiaoApp:
+    """The app as the command line builds it, with the user's config (tests reuse this: ``keymap`` replaces
+    the config's keymap)."""
+    config = config if config is not None else load_config()
+    if keymap is not None:
+        config = replace(config, keymap=dict(keymap))
+    return ZhibiaoApp(workspace_path, config=config, reviewer=reviewer, paths=paths)

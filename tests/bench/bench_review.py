@@ -25,7 +25,8 @@ from corpus import write_corpus
 from textual import events
 
 from store.workspace import Workspace
-from tui.app import MainScreen, make_app
+from tui.app import make_app
+from tui.screens import MainScreen
 from tui.widgets import RowList
 
 _CHARACTERS = {"enter": "\r", "escape": "\x1b", "shift+tab": None, "home": None}

@@ -1,25 +1,17 @@
-"""Widgets of the review app (document text reaches them through :func:`tui.literal.literal`)."""
+"""RowList: a list drawn line by line (the Line API) with a cursor, for lists of any length."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from rich.console import RenderableType
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
-from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
-from tui.literal import literal
+from tui.actions import LIST, bindings
 
-__all__ = ["DetailView", "KeyBar", "RowList", "literal"]
 
 class _RowEvent(Message):
     """Something happened on one row of a RowList."""
@@ -47,15 +39,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     RowList:focus > .rowlist--cursor { background: $accent; color: $text; }
     """
     COMPONENT_CLASSES = {"rowlist--cursor"}
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="up", tooltip="Move up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="down", tooltip="Move down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
-        Binding("home", "jump(0)", "First", show=False, id="first"),
-        Binding("end", "jump(-1)", "Last", show=False, id="last"),
-        Binding("enter", "select", "Open", show=True, id="open", tooltip="Open the row under the cursor"),
-    ]
+    BINDINGS = bindings(LIST)
 
     # a move redraws the two rows it changes (see watch_cursor), not the whole list
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
@@ -71,9 +55,6 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Text] = []
         self.empty = empty
-        # a screen that reacts to the cursor can ask to be called at once, so that the cursor line and
-        # everything that follows from it reach the terminal in one update instead of two
-        self.on_highlight: Callable[[RowList, int], None] | None = None
         self._strips: dict[tuple, Strip] = {}  # rendered rows, by (row, width, scroll, cursor, focus)
         self._blank: tuple[int, Strip] | None = None  # (width, line) below the last row
         self._style: Style | None = None
@@ -131,8 +112,9 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self.rows):
             base = self._base_style()
             if index == 0 and not self.rows and self.empty:
+                # every segment gets a style: NO_COLOR's filter reads the colour of each
                 return Strip(list(Text(self.empty, style="dim").render(self.app.console, end="")),
-                             ).adjust_cell_length(width, base)
+                             ).adjust_cell_length(width, base).apply_style(base)
             if self._blank is None or self._blank[0] != width:
                 self._blank = (width, Strip.blank(width, base))
             return self._blank[1]
@@ -173,13 +155,9 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_line(self.cursor)
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
-        if self.on_highlight is not None:
-            with self.app.batch_update():
-                self._move_cursor_lines(previous, cursor)
-                self.on_highlight(self, cursor)
-            return
+        """The cursor moved (a key, a click, move_to): two lines redrawn; whoever shows what follows from the
+        cursor watches it."""
         self._move_cursor_lines(previous, cursor)
-        self.post_message(self.Highlighted(self, cursor))
 
     def _move_cursor_lines(self, previous: int, cursor: int) -> None:
         self.refresh_line(previous)
@@ -209,137 +187,3 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     def move_to(self, index: int) -> None:
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, index))
-
-
-class DetailView(Widget):
-    """A fixed-size panel of text, optionally with a second column beside it: new content redraws it without
-    a layout pass (unlike Static)."""
-
-    DEFAULT_CSS = "DetailView { height: 10; }"
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.content = Text()
-        self.side: Text | None = None
-
-    @property
-    def plain(self) -> str:
-        """What the panel says, as plain text (the side column after the main one)."""
-        return self.content.plain + ("" if self.side is None else "\n" + self.side.plain)
-
-    def show(self, content: Text, side: Text | None = None) -> None:
-        same = (content.plain == self.content.plain and content.spans == self.content.spans
-                and (side is None) == (self.side is None)
-                and (side is None or (side.plain == self.side.plain and side.spans == self.side.spans)))  # type: ignore[union-attr]
-        self.content, self.side = content, side
-        if not same:
-            self.refresh()
-
-    def render(self) -> RenderableType:
-        if self.side is None:
-            return self.content
-        grid = Table.grid(expand=True, padding=(0, 2))
-        grid.add_column(ratio=1, overflow="fold")  # CJK text has no spaces to wrap at: fold it
-        grid.add_column(ratio=1, overflow="fold")
-        grid.add_row(self.content, self.side)
-        return grid
-
-
-_ENABLED, _DISABLED = Style(), Style(dim=True)
-
-
-class KeyBar(Widget):
-    """The keys of the focused widget and its screen on one line, like Textual's Footer, but drawn as one
-    line of text: when an action is enabled or disabled the bar is repainted, not recomposed (the Footer's
-    recomposition costs a layout pass, 30-40 ms, every time the cursor crosses a region row).
-
-    Disabled actions are dimmed; clicking a key presses it.
-    """
-
-    ALLOW_SELECT = False
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        background: $footer-background;
-        color: $footer-foreground;
-    }
-    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
-    KeyBar > .keybar--description {
-        color: $footer-description-foreground; background: $footer-description-background;
-    }
-    """
-    COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        # (first cell, last cell + 1, key, enabled, tooltip) of every key shown
-        self._spans: list[tuple[int, int, str, bool, str]] = []
-        self._shown: tuple = ()
-
-    def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
-
-    def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
-
-    def bindings_changed(self, screen) -> None:
-        if self.is_attached and screen is self.screen and self._entries() != self._shown:
-            self.refresh()
-
-    def _entries(self) -> tuple:
-        """(key, key display, description, enabled, tooltip) of each action shown, in binding order."""
-        seen: set[str] = set()
-        entries = []
-        palette = None
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if self.app.ENABLE_COMMAND_PALETTE and binding.key == self.app.COMMAND_PALETTE_BINDING:
-                palette = (binding.key, self.app.get_key_display(binding), binding.description, enabled,
-                           tooltip or binding.description)
-                continue
-            if not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            entries.append((binding.key, self.app.get_key_display(binding), binding.description, enabled,
-                            tooltip or binding.description))
-        if palette is not None:
-            entries.append(palette)
-        return tuple(entries)
-
-    def render(self) -> Text:
-        self._shown = entries = self._entries()
-        key_style = self.get_component_rich_style("keybar--key", partial=True)
-        description_style = self.get_component_rich_style("keybar--description", partial=True)
-        width = self.size.width or 1_000
-        # narrower terminals: first less padding, then descriptions only for help and quit (every key stays
-        # visible, and ? says what they do)
-        for pad, described in ((" ", None), ("", None), ("", {"question_mark", "q", "ctrl+q"})):
-            text = Text(no_wrap=True, overflow="ellipsis")
-            spans = []
-            for key, display, description, enabled, tooltip in entries:
-                start = text.cell_len
-                dim = _ENABLED if enabled else _DISABLED
-                text.append(f"{pad}{display}{pad}" if pad else f" {display}", key_style + dim)
-                if described is None or key in described:
-                    text.append(f"{' ' if not pad else ''}{description} ", description_style + dim)
-                spans.append((start, text.cell_len, key, enabled, tooltip))
-            if text.cell_len <= width:
-                break
-        self._spans = spans
-        return text
-
-    def _entry_at(self, x: int) -> tuple[int, int, str, bool, str] | None:
-        return next((span for span in self._spans if span[0] <= x < span[1]), None)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        span = self._entry_at(event.x)
-        self.tooltip = span[4] if span else None
-
-    def on_click(self, event: events.Click) -> None:
-        span = self._entry_at(event.x)
-        if span is None:
-            return
-        if span[3]:
-            self.app.simulate_key(span[2])
-        else:
-            self.app.bell()

@@ -21,7 +21,8 @@ from conftest import ri
 
 from store.review import Review
 from store.workspace import Workspace
-from tui.app import MainScreen, make_app
+from tui.app import make_app
+from tui.screens import MainScreen
 
 ZHIBIAO = str(Path(sys.executable).parent / "zhibiao")
 

@@ -1,38 +1,20 @@
-"""The review app, driven with Textual's Pilot: keys change the store before the screen moves on."""
+"""The main screen, driven with Textual's Pilot: keys change the store before the screen moves on."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from app_helpers import SIZE, open_first_record, rows
 from conftest import ROOT
 
 from store import browse
 from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
-from tui.app import HelpScreen, MainScreen, QueueScreen, make_app
-from tui.widgets import KeyBar, RowList
-
-SIZE = (160, 45)
-
-
-def key_enabled(bar: KeyBar, key: str) -> bool:
-    """Whether the key bar draws ``key`` as enabled (not dimmed)."""
-    text = bar.render()
-    start = text.plain.index(f" {key} ")
-    return not any(span.style.dim for span in text.spans if span.start <= start < span.end
-                   if not isinstance(span.style, str))
-
-
-def rows(app, name: str) -> list[str]:
-    return [row.plain for row in app.screen.query_one(f"#{name}", RowList).rows]
-
-
-async def open_first_record(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.press("j", "enter")  # the first record of the first region, then into its indicators
-    await pilot.pause()
+from tui.app import make_app
+from tui.record_tree import RecordRow
+from tui.screens import MainScreen
+from tui.widgets import RowList
 
 
 async def test_main_screen_shows_records_indicators_candidates(db: Path) -> None:
@@ -102,98 +84,6 @@ async def test_reject_close_and_flag_keys(db: Path) -> None:
         await app.workers.wait_for_complete()
 
 
-async def test_actions_without_a_candidate_are_disabled(db: Path) -> None:
-    app = make_app(db, keymap={})
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        # on a region row nothing is selected: approving makes no sense
-        assert app.screen.check_action("approve", ()) is None
-        assert app.screen.check_action("flag", ()) is None
-        await pilot.press("a")
-        with Workspace(db) as other:
-            assert Review(other).events() == []
-        # the key bar shows them dimmed, and lights them up once there is a candidate
-        bar = app.screen.query_one(KeyBar)
-        assert not key_enabled(bar, "a") and key_enabled(bar, "q")
-        await open_first_record(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        assert key_enabled(bar, "a")
-
-
-async def test_clicking_a_key_in_the_key_bar_presses_it(db: Path) -> None:
-    app = make_app(db, keymap={})
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        bar = app.screen.query_one(KeyBar)
-        plain = bar.render().plain
-        await pilot.click(KeyBar, offset=(plain.index(" ? Help") + 1, 0))
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-
-
-async def test_queue_mode_walks_pairs_best_first(db: Path) -> None:
-    app = make_app(db, reviewer="carol", keymap={})
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("g")
-        await pilot.pause()
-        assert isinstance(app.screen, QueueScreen)
-        first = app.screen.item
-        assert first is not None
-        await pilot.press("a")
-        await pilot.pause()
-        assert app.screen.item is not None and app.screen.item != first
-        with Workspace(db) as other:
-            assert Review(other).concept_of(first.regional_indicator_id) is not None
-        status = app.screen.query_one("#queue-status").render()
-        assert "approved" in str(status)
-        second = app.screen.item
-        await pilot.press("x")  # a slip: reject the second pair, then undo it
-        await pilot.pause()
-        assert app.screen.item != second
-        await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.screen.item == second  # the undone pair is back, to decide again
-        assert "undid: rejected" in str(app.screen.query_one("#queue-status").render())
-        with Workspace(db) as other:
-            assert Review(other).pair_decision(second.regional_indicator_id, second.candidate_id) is None
-        await pilot.press("s")  # skipping it goes on with the queue
-        await pilot.pause()
-        assert app.screen.item not in (None, second)
-        await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
-        await app.workers.wait_for_complete()
-
-
-async def test_help_is_generated_from_the_bindings(db: Path) -> None:
-    app = make_app(db, keymap={})
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        text = app.screen.query_one("#help-text").render().plain
-        for words in ("Approve", "Reject", "Close", "Undo", "Queue", "Export", "↑, k", "↓, j"):
-            assert words in text
-        assert "Scroll Left" not in text  # keys that do nothing in the lists are not offered
-        await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
-
-
-async def test_keys_can_be_remapped(db: Path) -> None:
-    app = make_app(db, reviewer="dan", keymap={"flag": "m"})
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first_record(app, pilot)
-        a = app.screen.current_indicator().regional_indicator_id
-        await pilot.press("m")
-        with Workspace(db) as other:
-            assert Review(other).is_flagged(a)
-
-
 async def test_document_text_is_shown_literally(tmp_path: Path) -> None:
     db = tmp_path / "markup.db"
     app = make_app(db, paths=[ROOT / "fixtures" / "markup" / "markup.txt"], keymap={})
@@ -213,7 +103,7 @@ async def test_document_text_is_shown_literally(tmp_path: Path) -> None:
 async def test_merge_needs_the_confirm_dialog(db: Path) -> None:
     from conftest import ri
 
-    from tui.app import ConfirmMerge
+    from tui.screens import ConfirmMerge
 
     with Workspace(db) as workspace:
         review = Review(workspace, "alice")
@@ -225,9 +115,9 @@ async def test_merge_needs_the_confirm_dialog(db: Path) -> None:
         await app.workers.wait_for_complete()
         screen = app.screen
         # the first 广州市 record that has 政务服务好评率
-        index = next(i for i, (kind, item) in enumerate(screen.record_rows)
-                     if kind == "record" and any(row.name == "政务服务好评率"
-                                                  for row in browse.indicators(app.workspace, item.id)))
+        index = next(i for i, row in enumerate(screen.record_tree.rows)
+                     if isinstance(row, RecordRow) and any(indicator.name == "政务服务好评率" for indicator
+                                                           in browse.indicators(app.workspace, row.record.id)))
         screen.query_one("#records", RowList).move_to(index)
         await pilot.pause()
         position = next(i for i, row in enumerate(screen.indicator_rows) if row.name == "政务服务好评率")
@@ -283,33 +173,6 @@ async def test_empty_workspace_says_how_to_import(tmp_path: Path) -> None:
         assert records.rows == [] and "zhibiao review PATH" in records.empty
         welcome = app.screen.query_one("#detail").content.plain
         assert "Welcome to zhibiao" in welcome and "zhibiao review PATH" in welcome
-
-
-async def test_queue_columns_align_by_terminal_cells(db: Path) -> None:
-    from rich.cells import cell_len
-
-    app = make_app(db, keymap={})
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("g")
-        await pilot.pause()
-        lines = app.screen.query_one("#queue-pair").render().plain.split("\n")[:5]
-        item = app.screen.item
-        left = Review(app.workspace).indicator(item.regional_indicator_id)
-        right = Review(app.workspace).indicator(item.candidate_id)
-        starts = {cell_len(line[: line.rindex(value)]) for line, value in zip(
-            lines, (right.region, right.name, right.level1 or "—", right.level2 or "—"), strict=False)}
-        assert len(starts) == 1  # the right-hand side starts in the same column on every line
-        assert left.name in lines[1]
-
-
-async def test_command_palette_offers_the_actions(db: Path) -> None:
-    app = make_app(db, keymap={})
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first_record(app, pilot)
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        for words in ("Approve (a)", "Reject (x)", "Queue (g)", "Export (^e)", "Undo (u)"):
-            assert any(title.startswith(words) for title in titles), titles
 
 
 async def test_every_remaining_key(db: Path) -> None:
@@ -411,16 +274,3 @@ async def test_the_next_day_the_app_opens_where_the_reviewer_left_off(db: Path) 
         await pilot.pause()
         assert other.screen.current_record() is None
         assert other.screen.query_one("#records", RowList).has_focus
-
-
-async def test_a_narrow_terminal_still_shows_every_key(db: Path) -> None:
-    app = make_app(db, keymap={})
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        bar = app.screen.query_one(KeyBar)
-        text = bar.render()
-        assert text.cell_len <= 80
-        for key in (" a", " x", " u", " n", " g", " ^e", " ? Help", " q Quit"):
-            assert key in text.plain
-        assert "Approve" not in text.plain  # the descriptions went first

@@ -9,6 +9,7 @@ import pytest
 from conftest import ri
 
 from store import browse
+from store.place import Place, load_place, save_place
 from store.review import Review
 from store.suggest import ensure
 from store.workspace import Workspace
@@ -78,9 +79,9 @@ def test_targets_of_several_indicators_at_once(workspace: Workspace) -> None:
 
 
 def test_a_place_that_cannot_be_read_is_forgotten_not_fatal(workspace: Workspace) -> None:
-    place = browse.Place(("广州市",), 3, 2, 1, "candidates")
-    browse.save_place(workspace, "alice", place)
-    assert browse.load_place(workspace, "alice") == place and browse.load_place(workspace, "bob") is None
+    place = Place(("广州市",), 3, 2, 1, "candidates")
+    save_place(workspace, "alice", place)
+    assert load_place(workspace, "alice") == place and load_place(workspace, "bob") is None
     with workspace.transaction() as connection:
         connection.execute("UPDATE meta SET value = '{\"expanded\": 3}' WHERE key = 'place:alice'")
-    assert browse.load_place(workspace, "alice") is None
+    assert load_place(workspace, "alice") is None

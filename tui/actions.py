@@ -1,0 +1,143 @@
+"""The action table: every key of the app, where it applies, and how a keymap may remap it.
+
+Both screens' bindings, the lists' and the dialogs' come from here; the key bar, the help screen and the
+command palette read the active bindings made from them, so a remap applies everywhere at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.keys import _normalize_key_list  # the key names Textual's own keymap uses ("?" -> question_mark)
+
+MAIN, QUEUE, LIST, MERGE, DIALOG, HELP, APP = "main", "queue", "list", "merge", "dialog", "help", "app"
+
+# Bindings that are active together: a key may mean one action only within each of these.
+CHAINS: dict[str, tuple[str, ...]] = {
+    "the main screen": (MAIN, LIST, APP),
+    "queue mode": (QUEUE, APP),
+    "the merge dialog": (MERGE,),
+    "the rename and export dialogs": (DIALOG,),
+    "the help screen": (HELP,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One action: the id a keymap remaps it by, its default keys, the Textual action it runs, its words and
+    the places it applies."""
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    tooltip: str = ""
+    where: tuple[str, ...] = (MAIN,)
+    show: bool = True
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("next_pane", "tab", "app.focus_next", "Next pane", show=False),
+    Action("previous_pane", "shift+tab", "app.focus_previous", "Previous pane", show=False),
+    Action("approve", "a", "approve", "Approve", "Same concept as the highlighted candidate", (MAIN, QUEUE)),
+    Action("close", "c", "close_match", "Close", "Related, not the same: a close match", (MAIN, QUEUE)),
+    Action("reject", "x", "reject", "Reject", "Not the same; never suggested again", (MAIN, QUEUE)),
+    Action("flag", "f", "flag", "Flag", "Needs a second look (toggles)"),
+    Action("skip", "s", "skip", "Skip", "Leave it and go to the next unreviewed", (MAIN, QUEUE)),
+    Action("undo", "u", "undo", "Undo", "Undo the last decision", (MAIN, QUEUE)),
+    Action("rename", "e", "rename", "Rename", "Rename the indicator's concept"),
+    Action("detach", "d", "detach", "Detach", "Take the indicator out of its concept"),
+    Action("filter", "slash", "filter", "Filter", "Filter records by name"),
+    Action("next_unreviewed", "n", "next_unreviewed(1)", "Next", "Next indicator with an unreviewed suggestion"),
+    Action("previous_unreviewed", "N", "next_unreviewed(-1)", "Previous",
+           "Previous indicator with an unreviewed suggestion", show=False),
+    Action("queue", "g", "queue", "Queue", "Walk unreviewed suggestions best first"),
+    Action("leave", "escape", "leave", "Leave queue", where=(QUEUE,)),
+    Action("export", "ctrl+e", "export", "Export", "Write the crosswalk (TOML or CSV)"),
+    Action("help", "question_mark", "help", "Help", "Every key", (MAIN, QUEUE)),
+    Action("quit", "q", "quit", "Quit"),
+    # the record, indicator and candidate lists
+    Action("up", "up,k", "cursor(-1)", "Up", "Move up", (LIST,), show=False),
+    Action("down", "down,j", "cursor(1)", "Down", "Move down", (LIST,), show=False),
+    Action("page_up", "pageup", "page(-1)", "Page up", where=(LIST,), show=False),
+    Action("page_down", "pagedown", "page(1)", "Page down", where=(LIST,), show=False),
+    Action("first", "home", "jump(0)", "First", where=(LIST,), show=False),
+    Action("last", "end", "jump(-1)", "Last", where=(LIST,), show=False),
+    Action("open", "enter", "select", "Open", "Open the row under the cursor", (LIST,)),
+    # dialogs
+    Action("merge_yes", "y", "answer(True)", "Merge", where=(MERGE,)),
+    Action("merge_no", "n,escape", "answer(False)", "Cancel", where=(MERGE,)),
+    Action("dialog_cancel", "escape", "cancel", "Cancel", where=(DIALOG,)),
+    Action("help_close", "escape,question_mark,q", "close", "Close", where=(HELP,)),
+)
+
+BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+# Keys Textual's App binds itself (quit from anywhere, the command palette): a remap cannot take them.
+APP_KEYS: dict[str, str] = {"ctrl+q": "Quit (the app's own key)", "ctrl+p": "the command palette",
+                            "ctrl+c": "Copy (the app's own key)"}
+
+
+def bindings(where: str) -> list[Binding]:
+    """The bindings of one place (a screen, the lists, a dialog), with their ids for the keymap."""
+    return [Binding(action.keys, action.action, action.description, show=action.show, id=action.id,
+                    tooltip=action.tooltip)
+            for action in ACTIONS if where in action.where]
+
+
+def _keys(keys: str) -> list[str]:
+    return [key for key in _normalize_key_list(keys).split(",") if key]
+
+
+def checked_keymap(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The remaps that can be applied, and one line for each that cannot: an unknown id, no key, or a key that
+    another action active at the same time already has (the remap is dropped: the action keeps its keys)."""
+    problems: list[str] = []
+    applied: dict[str, str] = {}
+    for action_id, keys in keymap.items():
+        if action_id not in BY_ID:
+            problems.append(f"keymap: no action has the id {action_id!r} (? lists every id)")
+        elif not _keys(keys):
+            problems.append(f"keymap: {action_id} has no key")
+        else:
+            applied[action_id] = keys
+    while clashes := _clashes(applied):
+        for action_id, key, other, chain in clashes:
+            if action_id in applied:
+                problems.append(f"keymap: {action_id} = {keys_text(applied.pop(action_id))} clashes with {other} "
+                                f"({keys_text(key)}) in {chain}; {action_id} keeps {keys_text(BY_ID[action_id].keys)}")
+    return applied, problems
+
+
+def _clashes(applied: Mapping[str, str]) -> list[tuple[str, str, str, str]]:
+    """(remapped action id, key, what else has that key, where) for every key two actions would share."""
+    found: list[tuple[str, str, str, str]] = []
+    for chain, places in CHAINS.items():
+        owners: dict[str, str] = {key: "" for key in APP_KEYS} if APP in places else {}  # key -> action id
+        for action in _in(places):
+            for key in _keys(applied.get(action.id, action.keys)):
+                other = owners.setdefault(key, action.id)
+                if other == action.id:
+                    continue
+                if action.id in applied:
+                    found.append((action.id, key, _what(other, key), chain))
+                if other in applied:
+                    found.append((other, key, _what(action.id, key), chain))
+    return found
+
+
+def _what(action_id: str, key: str) -> str:
+    return BY_ID[action_id].description if action_id else APP_KEYS[key]
+
+
+def _in(places: Iterable[str]) -> list[Action]:
+    wanted = set(places)
+    return [action for action in ACTIONS if wanted & set(action.where)]
+
+
+def keys_text(keys: str) -> str:
+    """Keys as a user writes them in the keymap ("question_mark" -> "?")."""
+    names = {"question_mark": "?", "slash": "/"}
+    return ",".join(names.get(key, key) for key in _keys(keys))

@@ -1,0 +1,86 @@
+"""CandidatesPane: the suggested indicators of other regions for the highlighted indicator — score, how the
+pair was decided, region · name and their targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Label
+
+from tui.literal import literal
+from tui.session import CandidateRow
+from tui.widgets.row_list import RowList
+
+_MARKS = {"close": "~ ", "rejected": "x "}
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateList:
+    """An indicator's candidates and where the cursor goes (None: the same indicator, redrawn in place)."""
+
+    indicator_id: int | None = None
+    rows: tuple[CandidateRow, ...] = ()
+    cursor: int | None = None
+
+
+def candidate_text(row: CandidateRow) -> Text:
+    candidate = row.candidate
+    return Text.assemble((_MARKS.get(row.decided, "  "), "yellow"), (f"{row.score:.2f} ", "cyan"),
+                         literal(candidate.region, "dim"), " · ", literal(candidate.name),
+                         literal(f"  {row.targets}" if row.targets else "", "green"))
+
+
+class CandidatesPane(Vertical):
+    """Candidates in other regions, best first."""
+
+    candidates: reactive[CandidateList] = reactive(CandidateList(), always_update=True, init=False, repaint=False)
+
+    class CandidateHighlighted(Message):
+        """The reviewer moved to a candidate."""
+
+        def __init__(self, row: CandidateRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._list: RowList | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Candidates in other regions", classes="pane-title")
+        yield RowList(id="candidates", empty="no candidate")
+
+    @property
+    def list(self) -> RowList:
+        """The pane's list (looked up once: every key reads it)."""
+        if self._list is None:
+            self._list = self.query_one("#candidates", RowList)
+        return self._list
+
+    @property
+    def highlighted(self) -> CandidateRow | None:
+        rows, cursor = self.candidates.rows, self.list.cursor
+        return rows[cursor] if 0 <= cursor < len(rows) else None
+
+    def watch_candidates(self, old: CandidateList, new: CandidateList) -> None:
+        texts = [candidate_text(row) for row in new.rows]
+        if new.cursor is None and new.indicator_id == old.indicator_id:
+            self.list.replace_rows(texts, self.list.cursor)
+        else:
+            self.list.set_rows(texts, new.cursor or 0, announce=False)
+
+    def on_mount(self) -> None:
+        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
+        # screen in the same update
+        self.watch(self.list, "cursor", self._cursor_moved, init=False)
+
+    def _cursor_moved(self) -> None:
+        self.screen.post_message(self.CandidateHighlighted(self.highlighted))
+
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        event.stop()
