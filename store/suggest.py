@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.lexicon import Lexicon
-from store.matching import Candidate, Matcher, RegionalIndicator
+from store.matching import POSSIBLE, Candidate, Matcher, RegionalIndicator
 from store.review import Review
 from store.targets import parse_target
 from store.workspace import Workspace
 
 _NUMERIC_KINDS = ("percent", "money", "count", "time")
+_INSERT = ("INSERT INTO suggestions (regional_indicator_id, rank, candidate_id, score, explanation, via, tier)"
+           " VALUES (?,?,?,?,?,?,?)")
+LEARNED_REFRESH = 40  # lists a learned term changed that one decision recomputes at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class Suggestion:
     score: float
     explanation: str
     via: str | None
+    tier: str = POSSIBLE
 
 
 def load_indicators(workspace: Workspace) -> list[RegionalIndicator]:
@@ -114,6 +118,8 @@ class Suggester:
             "SELECT id, region, name, level1, level2 FROM regional_indicators")
         self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self.review.decisions(),
                                details=lambda ids: load_details(workspace, ids))
+        self._decisions_before = self.matcher.decisions
+        self.pending: set[int] = set()  # lists a learned term changed, not recomputed yet
         self.load_names()
 
     def load_names(self) -> bool:
@@ -123,10 +129,7 @@ class Suggester:
         if not row or row[0] != f"{_names_state(self.workspace, self.lexicon_file)}:{len(self.matcher.index.names)}":
             return False
         blob = connection.execute("SELECT data FROM name_suggestions WHERE id = 1").fetchone()
-        if blob is None:
-            return False
-        self.matcher.load_neighbours(blob[0])
-        return True
+        return blob is not None and self.matcher.load_neighbours(blob[0])
 
     def save_names(self) -> None:
         """Store the name-level suggestions so that the next session opens without recomputing them."""
@@ -156,16 +159,37 @@ class Suggester:
                 progress(done, len(ids))
         with self.workspace.transaction() as connection:
             connection.execute("DELETE FROM suggestions")
-            connection.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?,?)", rows)
+            connection.executemany(_INSERT, rows)
             self._mark_fresh(connection)
         return len(ids)
 
     def refresh(self, ri_ids: Iterable[int]) -> set[int]:
         """After a decision: re-learn from the decisions and recompute the suggestions of the indicators it
-        touches (and of those that had them as candidates). Returns the indicators refreshed."""
+        touches, of those that had them as candidates and of those whose names hold a term the decision
+        taught or untaught (at most LEARNED_REFRESH of these at once; the rest wait in ``pending`` for
+        :meth:`refresh_pending`). Returns the indicators refreshed."""
         before = self.matcher.decisions
         self.matcher.set_decisions(self.review.decisions())
         touched = {ri for ri in ri_ids if ri in self.matcher}
+        taught = {(item.kind, item.term, item.other) for item in before.learned} ^ {
+            (item.kind, item.term, item.other) for item in self.matcher.decisions.learned}
+        if taught:
+            self.pending.update(self.matcher.ids_with_terms({t for _kind, *terms in taught for t in terms if t}))
+        self.pending -= touched
+        return self._recompute(touched, self._take_pending(LEARNED_REFRESH))
+
+    def refresh_pending(self, budget: int = LEARNED_REFRESH) -> set[int]:
+        """Recompute up to ``budget`` of the lists a learned term changed and that are not recomputed yet."""
+        return self._recompute(set(), self._take_pending(budget))
+
+    def _take_pending(self, budget: int) -> set[int]:
+        taken = set(sorted(self.pending)[:budget])
+        self.pending -= taken
+        return taken
+
+    def _recompute(self, touched: set[int], learned: set[int]) -> set[int]:
+        before = self._decisions_before
+        self._decisions_before = self.matcher.decisions
         # the members of the concepts they belong to, and belonged to (an undo or a detach leaves them)
         for decisions in (before, self.matcher.decisions):
             concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
@@ -175,14 +199,16 @@ class Suggester:
             touched |= {row[0] for row in self.workspace.connection.execute(
                 f"SELECT DISTINCT regional_indicator_id FROM suggestions WHERE candidate_id IN ({marks})",
                 tuple(touched))}
+        touched |= learned
         rows = []
         for ri_id in touched:
             rows.extend(self._rows(ri_id, self.matcher.candidates(ri_id, self.top)))
         with self.workspace.transaction() as connection:
             connection.executemany("DELETE FROM suggestions WHERE regional_indicator_id = ?",
                                    [(ri,) for ri in touched])
-            connection.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?,?)", rows)
-            self._mark_fresh(connection)
+            connection.executemany(_INSERT, rows)
+            if not self.pending:
+                self._mark_fresh(connection)
         return touched
 
     def _mark_fresh(self, connection) -> None:
@@ -191,7 +217,7 @@ class Suggester:
 
     @staticmethod
     def _rows(ri_id: int, candidates: list[Candidate]) -> list[tuple]:
-        return [(ri_id, rank, c.regional_indicator.id, c.score, c.explanation, c.via)
+        return [(ri_id, rank, c.regional_indicator.id, c.score, c.explanation, c.via, c.tier)
                 for rank, c in enumerate(candidates, start=1)]
 
 
@@ -203,11 +229,11 @@ def is_fresh(workspace: Workspace, lexicon_file: Path | None = None, top: int = 
 def cached(workspace: Workspace, ri_id: int) -> list[Suggestion]:
     """The stored suggestions of one regional indicator, best first."""
     rows = workspace.connection.execute(
-        "SELECT r.id, r.region, r.name, r.level1, r.level2, s.score, s.explanation, s.via FROM suggestions s"
+        "SELECT r.id, r.region, r.name, r.level1, r.level2, s.score, s.explanation, s.via, s.tier FROM suggestions s"
         " JOIN regional_indicators r ON r.id = s.candidate_id WHERE s.regional_indicator_id = ? ORDER BY s.rank",
         (ri_id,),
     ).fetchall()
-    return [Suggestion(RegionalIndicator(*row[:5]), row[5], row[6], row[7]) for row in rows]
+    return [Suggestion(RegionalIndicator(*row[:5]), *row[5:]) for row in rows]
 
 
 def ensure(workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10,
@@ -229,12 +255,13 @@ def as_json(workspace: Workspace) -> list[dict]:
     ):
         sources.setdefault(ri_id, []).append(name)
     candidates: dict[int, list[dict]] = {}
-    for ri_id, cand_id, region, name, score, explanation, via in connection.execute(
-        "SELECT s.regional_indicator_id, r.id, r.region, r.name, s.score, s.explanation, s.via FROM suggestions s"
-        " JOIN regional_indicators r ON r.id = s.candidate_id ORDER BY s.regional_indicator_id, s.rank"
+    for ri_id, cand_id, region, name, score, explanation, via, tier in connection.execute(
+        "SELECT s.regional_indicator_id, r.id, r.region, r.name, s.score, s.explanation, s.via, s.tier"
+        " FROM suggestions s JOIN regional_indicators r ON r.id = s.candidate_id"
+        " ORDER BY s.regional_indicator_id, s.rank"
     ):
         candidates.setdefault(ri_id, []).append({
-            "region": region, "name": name, "sources": sources.get(cand_id, []), "score": score,
+            "region": region, "name": name, "sources": sources.get(cand_id, []), "score": score, "tier": tier,
             "explanation": explanation, "via": via,
         })
     return [

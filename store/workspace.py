@@ -17,7 +17,7 @@ from pathlib import Path
 from store.model import Document
 from store.text import key_name
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -146,7 +146,22 @@ CREATE TABLE meta (
 _SCHEMA_V3 = """
 ALTER TABLE indicators ADD COLUMN actual_value TEXT;
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+# Version 5: what the matcher learned from decisions (each term with the event that taught it, so that
+# undoing the decision unlearns it), and the tier of each cached suggestion.
+_SCHEMA_V5 = """
+CREATE TABLE learned_terms (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    kind TEXT NOT NULL CHECK (kind IN ('synonym', 'contrast', 'qualifier')),
+    term TEXT NOT NULL,
+    other TEXT NOT NULL DEFAULT '',
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL
+);
+CREATE INDEX learned_terms_event ON learned_terms(event_id);
+ALTER TABLE suggestions ADD COLUMN tier TEXT NOT NULL DEFAULT 'possible';
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 5: _SCHEMA_V5}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
@@ -270,7 +285,7 @@ class Workspace:
                 raise WorkspaceError(f"{self.path}: an SQLite file, but not a zhibiao workspace")
         if version < SCHEMA_VERSION:
             with self.transaction():
-                for step in range(version + 1, SCHEMA_VERSION + 1):
+                for step in sorted(s for s in _MIGRATIONS if version < s <= SCHEMA_VERSION):
                     for statement in _MIGRATIONS[step].split(";"):
                         if statement.strip():
                             self.connection.execute(statement)
