@@ -28,6 +28,7 @@ class Lexicon:
     actions: dict[str, int] = field(default_factory=dict)
     pairs: set[frozenset[str]] = field(default_factory=set)
     generic: set[str] = field(default_factory=set)
+    _rewrites: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def shipped(cls) -> Lexicon:
@@ -82,6 +83,7 @@ class Lexicon:
         self.generic.update(generic)
         for cached in ("_synonym_pattern", "_action_pattern", "_qualifier_pattern", "_population_pattern"):
             self.__dict__.pop(cached, None)
+        self._rewrites.clear()
 
     @cached_property
     def _synonym_pattern(self) -> re.Pattern[str] | None:
@@ -99,7 +101,13 @@ class Lexicon:
 
     def rewrites(self, text: str) -> list[tuple[str, str]]:
         """The (term, canonical form) rewrites :meth:`canonicalize` makes in a text, for explanations."""
-        return rewrite(text, self.synonyms, self._synonym_pattern)[1]
+        found = self._rewrites.get(text)
+        if found is None:
+            found = rewrite(text, self.synonyms, self._synonym_pattern)[1]
+            if len(self._rewrites) > 50_000:
+                self._rewrites.clear()
+            self._rewrites[text] = found
+        return found
 
     def action_groups(self, text: str) -> set[int]:
         pattern = self._action_pattern

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+_CONTEXT = 4  # characters either side of a term that decide whether it stands as a word
+
 
 class Segmenter:
     """Word boundaries of a name from a general Chinese dictionary (jieba's), asked only where a lexicon
@@ -32,7 +34,6 @@ class Segmenter:
                             return True
         return False
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one segmenter lives as long as the process
     def boundaries(self, text: str) -> frozenset[int]:
         """Every position between two words of ``text``."""
         found = {0}
@@ -43,9 +44,16 @@ class Segmenter:
         return frozenset(found)
 
     def on_boundaries(self, text: str, start: int, end: int) -> bool:
-        if not self.ambiguous(text, start, end):
+        """Whether text[start:end] stands as a word or words: decided on the few characters around it,
+        which names share, so each neighbourhood is segmented once."""
+        left, right = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
+        return self._decide(text[left:right], start - left, end - left)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one segmenter lives as long as the process
+    def _decide(self, window: str, start: int, end: int) -> bool:
+        if not self.ambiguous(window, start, end):
             return True
-        edges = self.boundaries(text)
+        edges = self.boundaries(window)
         return start in edges and end in edges
 
     def words(self, text: str) -> list[str]:

@@ -48,9 +48,10 @@ class NameIndex:
         self.names = list(names)
         # the work per name shrinks on large workspaces, where near-duplicates make a short list enough
         self.large = len(self.names) > LARGE
-        informative = informative or (10 if self.large else 40)
-        self.wide = wide or (100 if self.large else 300)
+        informative = informative or (8 if self.large else 40)
+        self.wide = wide or (80 if self.large else 300)
         self.canonicals = [n.canonical for n in self.names]
+        self.texts = np.array(self.canonicals, dtype=object)
         self.position = {c: i for i, c in enumerate(self.canonicals)}
         self.vocabulary: dict[str, int] = {}
         rows = array("i")
@@ -101,39 +102,60 @@ class NameIndex:
                     side_b[row] |= bit
         self.pairs = pairs
         self.side_a, self.side_b = side_a, side_b
+        self._weights: dict[str, float] | None = None
+        self._profiles: dict[str, tuple[frozenset[str], float]] = {}
 
     def vector(self, text: str) -> sparse.csr_matrix:
         """The TF-IDF vector of any text over this index's grams (grams no name has count as rare ones)."""
         found = sorted({self.vocabulary[g] for g in grams(text) if g in self.vocabulary})
         unknown = len({g for g in grams(text) if g not in self.vocabulary})
         weights = self.idf[found] if found else np.zeros(0, dtype=np.float32)
-        norm = math.sqrt(float(np.sum(weights * weights)) + unknown * math.log(self.total + 1) ** 2) or 1.0
+        norm = math.sqrt(float(np.sum(weights * weights)) + unknown * math.log((self.total + 1) / 0.5) ** 2) or 1.0
         return sparse.csr_matrix((weights / norm, ([0] * len(found), found)), shape=(1, self.matrix.shape[1]))
 
     def similarity(self, a: str, b: str) -> float:
-        """Cosine of the TF-IDF vectors of two texts."""
+        """Cosine of the TF-IDF vectors of two texts (one pair, in plain Python: an explanation's cost)."""
         if a == b:
             return 1.0 if a else 0.0
-        va = self.position.get(a)
-        vb = self.position.get(b)
-        left = self.matrix[va] if va is not None else self.vector(a)
-        right = self.matrix[vb] if vb is not None else self.vector(b)
-        return float(left.multiply(right).sum())
+        (grams_a, norm_a), (grams_b, norm_b) = self._profile(a), self._profile(b)
+        if not norm_a or not norm_b:
+            return 0.0
+        weights = self._weights or {}
+        rare = math.log((self.total + 1) / 0.5)
+        return sum(weights.get(g, rare) ** 2 for g in grams_a & grams_b) / (norm_a * norm_b)
 
-    def shortlist(self, rows: Sequence[int], size: int, *, wide: int | None = None) -> np.ndarray:
-        """For each row, the names most similar to it: an array of ``size + 1`` columns, the row itself
-        first, -1 where there are fewer.
+    def _profile(self, text: str) -> tuple[frozenset[str], float]:
+        """A text's grams and the norm of their weights (kept for the texts explanations meet again)."""
+        found = self._profiles.get(text)
+        if found is None:
+            if self._weights is None:
+                self._weights = dict(zip(self.vocabulary, self.idf.tolist(), strict=True))
+            rare = math.log((self.total + 1) / 0.5)
+            text_grams = frozenset(grams(text))
+            found = (text_grams, math.sqrt(sum(self._weights.get(g, rare) ** 2 for g in text_grams)))
+            if len(self._profiles) > 50_000:
+                self._profiles.clear()
+            self._profiles[text] = found
+        return found
+
+    def shortlist(self, rows: Sequence[int], size: int, *, wide: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """For each row, the names most similar to it and their cosines: arrays of ``size + 1`` columns,
+        the row itself first, -1 where there are fewer.
 
         Two stages: the names sharing the row's informative (rare) grams, the ``wide`` best of them by the
         weight of those grams; then the ``size`` best of those by the cosine of the full vectors.
         """
         result = np.full((len(rows), size + 1), -1, dtype=np.int64)
+        cosines = np.zeros((len(rows), size + 1))
         if not self.names or not len(rows):
-            return result
-        chosen = self._rank(self.informative[list(rows)], self.matrix[list(rows)], list(rows), size, wide)
+            return result, cosines
+        chosen, found = self._rank(self.informative[list(rows)], self.matrix[list(rows)], list(rows), size, wide)
         result[:, 0] = rows
+        cosines[:, 0] = 1.0
         result[:, 1: 1 + chosen.shape[1]] = chosen
-        return result
+        cosines[:, 1: 1 + chosen.shape[1]] = found
+        return result, cosines
 
     def shortlist_text(self, text: str, size: int) -> np.ndarray:
         """The names most similar to any text (a name rewritten through a learned term), best first."""
@@ -145,11 +167,11 @@ class NameIndex:
         keep = [int(present[i]) for i in order[: self.informative_count]
                 if self.df[present[i]] <= self.frequent or i in order[:3]]
         informative = sparse.csr_matrix((self.idf[keep], ([0] * len(keep), keep)), shape=vector.shape)
-        chosen = self._rank(informative, vector, [-1], size, None)[0]
+        chosen = self._rank(informative, vector, [-1], size, None)[0][0]
         return chosen[chosen >= 0]
 
     def _rank(self, informative: sparse.csr_matrix, vectors: sparse.csr_matrix, rows: list[int], size: int,
-              wide: int | None) -> np.ndarray:
+              wide: int | None) -> tuple[np.ndarray, np.ndarray]:
         wide = wide or self.wide
         product = (informative @ self._postings).tocsr()
         first = np.full((len(rows), wide), -1, dtype=np.int64)
@@ -169,5 +191,6 @@ class NameIndex:
         cosine[valid] = np.asarray(vectors[query_rows].multiply(self.matrix[first[valid]]).sum(axis=1)).ravel()
         order = np.lexsort((first, -cosine), axis=1)[:, :size]
         chosen = np.take_along_axis(first, order, axis=1)
-        chosen[np.take_along_axis(cosine, order, axis=1) < 0] = -1
-        return chosen
+        found = np.take_along_axis(cosine, order, axis=1)
+        chosen[found < 0] = -1
+        return chosen, np.maximum(found, 0.0)

@@ -112,8 +112,8 @@ class Matcher:
             distinct.setdefault(n.canonical, n)
         self.index = NameIndex(list(distinct.values()), self.lexicon)
         large = self.index.large
-        self.shortlist_size = shortlist or (40 if large else 60)
-        self.keep = keep or (40 if large else 50)
+        self.shortlist_size = shortlist or (30 if large else 60)
+        self.keep = keep or (30 if large else 50)
         row_of_name = {name: self.index.position[n.canonical] for name, n in normalized.items()}
         self._row = np.array([row_of_name[name] for name in self._match_names], dtype=np.int32)
         self._normal_of_name = normalized
@@ -123,6 +123,7 @@ class Matcher:
         size = len(self.index.names)
         self._nb_rows = np.full((size, self.keep), -1, dtype=np.int32)
         self._nb_scores = np.zeros((size, self.keep), dtype=np.float32)
+        self._nb_contrasted = np.zeros((size, self.keep), dtype=bool)
         self._nb_done = np.zeros(size, dtype=bool)
         self._objects: dict[int, RegionalIndicator] = {}
         self._joined: str | None = None
@@ -213,16 +214,17 @@ class Matcher:
 
     # -- names -------------------------------------------------------------------------------------
 
-    def neighbours(self, row: int) -> tuple[np.ndarray, np.ndarray]:
-        """The best names for one name and their name-level scores (computed once, then kept)."""
+    def neighbours(self, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best names for one name, their name-level scores and whether a contrast marks them (computed
+        once, then kept)."""
         if not self._nb_done[row]:
             self._store([row], name_neighbours(self.index, [row], shortlist=self.shortlist_size, keep=self.keep))
         rows = self._nb_rows[row]
         found = rows >= 0
-        return rows[found], self._nb_scores[row][found]
+        return rows[found], self._nb_scores[row][found], self._nb_contrasted[row][found]
 
-    def _store(self, rows: list[int], found: tuple[np.ndarray, np.ndarray]) -> None:
-        self._nb_rows[rows], self._nb_scores[rows] = found
+    def _store(self, rows: list[int], found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        self._nb_rows[rows], self._nb_scores[rows], self._nb_contrasted[rows] = found
         self._nb_done[rows] = True
 
     def precompute(self, chunk: int = 2000, workers: int = -1,
@@ -243,35 +245,39 @@ class Matcher:
     def dump_neighbours(self) -> bytes:
         """The name-level suggestions as bytes (rows and scores of every name)."""
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, rows=self._nb_rows, scores=self._nb_scores, done=self._nb_done)
+        np.savez_compressed(buffer, rows=self._nb_rows, scores=self._nb_scores, contrasted=self._nb_contrasted,
+                            done=self._nb_done)
         return buffer.getvalue()
 
     def load_neighbours(self, data: bytes) -> bool:
         """Take stored name-level suggestions; False when they do not fit this index."""
         with np.load(io.BytesIO(data)) as stored:
-            if "rows" not in stored or stored["rows"].shape != self._nb_rows.shape:
+            if "contrasted" not in stored or stored["rows"].shape != self._nb_rows.shape:
                 return False
-            self._nb_rows, self._nb_scores, self._nb_done = stored["rows"], stored["scores"], stored["done"]
+            self._nb_rows, self._nb_scores = stored["rows"], stored["scores"]
+            self._nb_contrasted, self._nb_done = stored["contrasted"], stored["done"]
         return True
 
     def top_names(self, row: int, top: int = 10) -> list[tuple[str, float]]:
         """Name-level suggestions: the best canonical names for one name, with their scores."""
-        rows, scores = self.neighbours(row)
+        rows, scores, _contrasted = self.neighbours(row)
         return [(self.index.canonicals[r], float(s)) for r, s in zip(rows, scores, strict=True) if r != row][:top]
 
     # -- candidates --------------------------------------------------------------------------------
 
-    def _learned_names(self, row: int) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[float, list[Learned]]]]:
+    def _learned_names(self, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                 dict[int, tuple[float, list[Learned]]]]:
         """A name's neighbours once learned synonyms rewrite it: the names (also those only the rewritten
-        name finds), their scores and, for each name a learned term raised, the gain and the terms."""
-        rows, scores = self.neighbours(row)
+        name finds), their scores, whether a contrast marks them and, for each name a learned term raised,
+        the gain and the terms."""
+        rows, scores, contrasted = self.neighbours(row)
         text = self.index.canonicals[row]
         if self._synonym_pattern is None:
-            return rows, scores, {}
+            return rows, scores, contrasted, {}
         mapping = {term: other for term, (other, _learned) in self._learned_synonyms.items()}
         rewritten, made = rewrite(text, mapping, self._synonym_pattern)
         if not made:
-            return rows, scores, {}
+            return rows, scores, contrasted, {}
         extra = self.index.shortlist_text(rewritten, self.shortlist_size)
         exact = self.index.position.get(rewritten)
         known = set(rows.tolist())
@@ -279,12 +285,12 @@ class Matcher:
         added = list(dict.fromkeys(added))
         all_rows = np.concatenate((rows.astype(np.int64), np.array(added, dtype=np.int64)))
         queries = np.full(len(all_rows), row, dtype=np.int64)
-        old = np.concatenate((scores.astype(np.float64), score_names(self.index, queries[len(rows):],
-                                                                       all_rows[len(rows):])))
-        new = score_names(self.index, queries, all_rows, q_text=rewritten)
+        added_scores, added_contrasted = score_names(self.index, queries[len(rows):], all_rows[len(rows):])
+        old = np.concatenate((scores.astype(np.float64), added_scores))
+        new, _ = score_names(self.index, queries, all_rows, q_text=rewritten)
         used = [self._learned_synonyms[term][1] for term, _other in made]
         gains = {int(r): (float(n - o), used) for r, o, n in zip(all_rows, old, new, strict=True) if n - o > 0.005}
-        return all_rows, np.maximum(old, new), gains
+        return all_rows, np.maximum(old, new), np.concatenate((contrasted, added_contrasted)), gains
 
     def _learned_contrast(self, query_text: str, text: str) -> Learned | None:
         """The learned contrast a pair of canonical names shows, if any."""
@@ -356,9 +362,10 @@ class Matcher:
         offered_pos: list[np.ndarray] = []
         offered_score: list[np.ndarray] = []
         offered_source: list[np.ndarray] = []
+        offered_contrasted: list[np.ndarray] = []
         gains_of: list[dict[int, tuple[float, list[Learned]]]] = []
         for source_index, (row, via) in enumerate(sources):
-            rows, scores, gains = self._learned_names(row)
+            rows, scores, contrasted, gains = self._learned_names(row)
             gains_of.append(gains)
             if not len(rows):
                 continue
@@ -369,28 +376,30 @@ class Matcher:
             offered_pos.append(positions)
             offered_score.append(name_part)
             offered_source.append(np.full(len(positions), source_index))
+            offered_contrasted.append(contrasted[which])
         if not offered_pos:
             return []
         positions = np.concatenate(offered_pos)
         partial = np.concatenate(offered_score)
         source_of = np.concatenate(offered_source)
+        marked = np.concatenate(offered_contrasted)
         keep = self._region[positions] != region
         if concept is not None:
             keep &= self._concept[positions] != concept
         rejected = self._rejected.get(ri_id)
         if rejected:
             keep &= ~np.isin(self._ids[positions], np.fromiter(rejected, dtype=np.int64))
-        positions, partial, source_of = positions[keep], partial[keep], source_of[keep]
-        order = np.argsort(-partial, kind="stable")
-        positions, partial, source_of = positions[order], partial[order], source_of[order]
-        _unique, first = np.unique(positions, return_index=True)
-        first.sort()
-        positions, partial, source_of = positions[first], partial[first], source_of[first]
-        # (partial score, candidate position, matched position, source index, via)
-        pool: dict[int, tuple[float, int, int, int, str | None]] = {}
-        for score, pos, source_index in zip(partial[: top + 40].tolist(), positions[: top + 40].tolist(),
-                                            source_of[: top + 40].tolist(), strict=True):
-            pool.setdefault(pos, (score, pos, pos, source_index, sources[source_index][1]))
+        order = np.nonzero(keep)[0]
+        order = order[np.argsort(-partial[order], kind="stable")]
+        _unique, first = np.unique(positions[order], return_index=True)
+        order = order[np.sort(first)]
+        positions, partial, source_of, marked = positions[order], partial[order], source_of[order], marked[order]
+        # (partial score, candidate position, matched position, source index, via, contrasted)
+        pool: dict[int, tuple[float, int, int, int, str | None, bool]] = {}
+        for score, pos, source_index, flag in zip(partial[: top + 40].tolist(), positions[: top + 40].tolist(),
+                                                  source_of[: top + 40].tolist(), marked[: top + 40].tolist(),
+                                                  strict=True):
+            pool.setdefault(pos, (score, pos, pos, source_index, sources[source_index][1], flag))
         # members of other concepts come with them, as aliases
         for pos in np.nonzero(self._concept[positions] >= 0)[0].tolist():
             other = int(self._concept[positions[pos]])
@@ -405,28 +414,32 @@ class Matcher:
                     continue
                 score = float(partial[pos]) - ALIAS_DISCOUNT
                 if member_pos not in pool or pool[member_pos][0] < score:
-                    pool[member_pos] = (score, member_pos, int(positions[pos]), int(source_of[pos]), alias_via)
+                    pool[member_pos] = (score, member_pos, int(positions[pos]), int(source_of[pos]), alias_via,
+                                        bool(marked[pos]))
         leading = sorted(pool.values(), key=lambda entry: -entry[0])[: top + 20]
         self._load_details([ri_id, *(int(self._ids[e[1]]) for e in leading), *(int(self._ids[e[2]]) for e in leading)])
         query = self.indicator(ri_id)
         query_kind = kind_of(query, q)
         final = []
-        for score, pos, matched, source_index, via in leading:
+        for score, pos, matched, source_index, via, flag in leading:
             matched_id = int(self._ids[matched])
             matched_normal = self._normal_of_name[self._match_names[matched]]
             kind = kind_bonus(query_kind, kind_of(self.indicator(matched_id), matched_normal))
             source_text = self.index.canonicals[sources[source_index][0]]
             learned_contrast = self._learned_contrast(source_text, matched_normal.canonical)
             total = combine(score, kind + (LEARNED_CONTRAST if learned_contrast else 0.0))
-            final.append((total, int(self._ids[pos]), matched_id, source_index, via, learned_contrast))
-        final.sort(key=lambda item: (-item[0], self.indicator(item[1]).region, self.indicator(item[1]).name))
+            final.append((total, int(self._ids[pos]), matched_id, source_index, via, learned_contrast,
+                          flag or learned_contrast is not None))
+        final.sort(key=lambda item: (-item[0], self.regions[self._region[self._position[item[1]]]],
+                                     self._names[self._position[item[1]]]))
         result = []
-        for total, candidate_id, matched_id, source_index, via, learned_contrast in final[:top]:
+        for total, candidate_id, matched_id, source_index, via, learned_contrast, contrasted in final[:top]:
             parts: tuple[Part, ...] = ()
             if explain:
                 parts = self._explain(query, sources[source_index][0], matched_id, gains_of[source_index],
                                       learned_contrast, via)
-            result.append(Candidate(self.indicator(candidate_id), round(total, 4), parts, via, tier(total)))
+            result.append(Candidate(self.indicator(candidate_id), round(total, 4), parts, via,
+                                    tier(total, contrasted), contrasted))
         return result
 
     def _explain(self, query: RegionalIndicator, source_row: int, matched_id: int,

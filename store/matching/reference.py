@@ -13,7 +13,7 @@ from store.matching.score import name_neighbours, pair_parts
 def brute_force_names(index: NameIndex, row: int, top: int = 10) -> list[int]:
     """One name scored against every name, best first (itself left out)."""
     everything = np.arange(len(index.names), dtype=np.int64)[None, :]
-    found, _scores = name_neighbours(index, [row], keep=top + 1, candidates=everything, workers=-1)
+    found, _scores, _contrasted = name_neighbours(index, [row], keep=top + 1, candidates=everything, workers=-1)
     return [int(r) for r in found[0] if r >= 0 and r != row][:top]
 
 

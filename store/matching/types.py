@@ -25,7 +25,8 @@ class RegionalIndicator:
 @dataclass(frozen=True, slots=True)
 class Part:
     """One contribution to a candidate's score, for the explanation. ``kind`` says what it is: "string"
-    (the similarity every score starts from), "synonym", "level", "target", "contrast", "learned",
+    (the similarity every score starts from), "synonym", "level", "target", "contrast" (the names measure
+    different things: never likely), "difference" (a population or subject only one names), "learned",
     "alias"."""
 
     label: str
@@ -48,6 +49,7 @@ class Candidate:
     parts: tuple[Part, ...]
     via: str | None = None  # the approved alias the match came through
     tier: str = POSSIBLE
+    contrasted: bool = False  # a contrast says the names measure different things (never likely)
 
     @property
     def explanation(self) -> str:
