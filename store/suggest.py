@@ -8,6 +8,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from store.lexicon import Lexicon
@@ -90,9 +91,13 @@ def load_details(workspace: Workspace, ri_ids: list[int]) -> dict[int, tuple[str
     return result
 
 
+_SCORING = "tiered-1"  # changes when the matcher scores names differently, so that caches are recomputed
+
+
 def _names_state(workspace: Workspace, lexicon_file: Path | None) -> str:
-    """What the name-level suggestions depend on: the documents and the lexicon."""
-    digest = hashlib.sha256()
+    """What the name-level suggestions depend on: the documents, the scoring, the shipped and own lexicon."""
+    digest = hashlib.sha256(_SCORING.encode())
+    digest.update(resources.files("store").joinpath("data/lexicon.toml").read_bytes())
     for name, content_hash in workspace.connection.execute("SELECT name, content_hash FROM documents ORDER BY name"):
         digest.update(f"{name}\0{content_hash}\n".encode())
     if lexicon_file is not None:
@@ -109,18 +114,26 @@ def _state(workspace: Workspace, lexicon_file: Path | None, top: int) -> str:
 class Suggester:
     """The matcher over one workspace, kept in memory so that a decision refreshes only what it affects."""
 
-    def __init__(self, workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10) -> None:
+    def __init__(self, workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10,
+                 learn_terms: bool = True) -> None:
         self.workspace = workspace
         self.lexicon_file = lexicon_file
         self.top = top
+        self.learn_terms = learn_terms  # off: decisions teach aliases and rejections only (for comparisons)
         self.review = Review(workspace)
         rows = workspace.connection.execute(
             "SELECT id, region, name, level1, level2 FROM regional_indicators")
-        self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self.review.decisions(),
+        self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self._decisions(),
                                details=lambda ids: load_details(workspace, ids))
         self._decisions_before = self.matcher.decisions
         self.pending: set[int] = set()  # lists a learned term changed, not recomputed yet
         self.load_names()
+
+    def _decisions(self):
+        decisions = self.review.decisions()
+        if not self.learn_terms:
+            decisions.learned = []
+        return decisions
 
     def load_names(self) -> bool:
         """Take the stored name-level suggestions when the documents and lexicon are unchanged."""
@@ -169,7 +182,7 @@ class Suggester:
         taught or untaught (at most LEARNED_REFRESH of these at once; the rest wait in ``pending`` for
         :meth:`refresh_pending`). Returns the indicators refreshed."""
         before = self.matcher.decisions
-        self.matcher.set_decisions(self.review.decisions())
+        self.matcher.set_decisions(self._decisions())
         touched = {ri for ri in ri_ids if ri in self.matcher}
         taught = {(item.kind, item.term, item.other) for item in before.learned} ^ {
             (item.kind, item.term, item.other) for item in self.matcher.decisions.learned}
@@ -266,7 +279,8 @@ def as_json(workspace: Workspace) -> list[dict]:
         })
     return [
         {"region": region, "name": name, "level1": level1, "level2": level2, "sources": sources.get(ri_id, []),
-         "candidates": candidates.get(ri_id, [])}
+         "candidates": candidates.get(ri_id, []),
+         "no_likely_match": not any(c["tier"] == "likely" for c in candidates.get(ri_id, []))}
         for ri_id, region, name, level1, level2 in connection.execute(
             "SELECT id, region, name, level1, level2 FROM regional_indicators ORDER BY region, name")
     ]
