@@ -20,7 +20,7 @@ from store.workspace import Workspace
 _NUMERIC_KINDS = ("percent", "money", "count", "time")
 _INSERT = ("INSERT INTO suggestions (regional_indicator_id, rank, candidate_id, score, explanation, via, tier)"
            " VALUES (?,?,?,?,?,?,?)")
-LEARNED_REFRESH = 40  # lists a learned term changed that one decision recomputes at once
+LEARNED_REFRESH = 8  # lists a learned term changed that one decision recomputes at once (the rest: pending)
 
 
 @dataclass(frozen=True, slots=True)
