@@ -4,6 +4,7 @@ is 参保 · 人数, so 参保人 is not rewritten inside it)."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 _CONTEXT = 4  # characters either side of a term that decide whether it stands as a word
@@ -62,13 +63,16 @@ class Segmenter:
 
 
 _SEGMENTER: Segmenter | None = None
+_LOADING = threading.Lock()
 
 
 def segmenter() -> Segmenter:
-    """The process's segmenter (its dictionary is loaded once)."""
+    """The process's segmenter (its dictionary is loaded once, by whichever thread needs it first)."""
     global _SEGMENTER
     if _SEGMENTER is None:
-        _SEGMENTER = Segmenter()
+        with _LOADING:
+            if _SEGMENTER is None:
+                _SEGMENTER = Segmenter()
     return _SEGMENTER
 
 
