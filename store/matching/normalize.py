@@ -76,7 +76,7 @@ def normalize(name: str, lexicon: Lexicon) -> Normalized:
     canonical = lexicon.canonicalize(text)
     name_kind = None
     for kind, heads in _NAME_KIND:
-        if text.endswith(heads):
+        if text.endswith(heads) or canonical.endswith(heads):
             name_kind = kind
             break
     if unit and name_kind is None:
