@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from store.lexicon import Lexicon
-from store.matching import POSSIBLE, Candidate, Matcher, RegionalIndicator
+from store.matching import POSSIBLE, Candidate, Decisions, Matcher, RegionalIndicator
 from store.review import Review
 from store.targets import parse_target
 from store.workspace import Workspace
@@ -129,7 +129,8 @@ class Suggester:
         self.pending: set[int] = set()  # lists a learned term changed, not recomputed yet
         self.load_names()
 
-    def _decisions(self):
+    def _decisions(self) -> Decisions:
+        """The decisions the matcher learns from (without learned terms when those are switched off)."""
         decisions = self.review.decisions()
         if not self.learn_terms:
             decisions.learned = []

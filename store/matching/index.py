@@ -163,9 +163,10 @@ class NameIndex:
         present = vector.indices
         if not len(present):
             return np.zeros(0, dtype=np.int64)
-        order = np.argsort(-self.idf[present] * (self.df[present] > 0))
-        keep = [int(present[i]) for i in order[: self.informative_count]
-                if self.df[present[i]] <= self.frequent or i in order[:3]]
+        # its rarest grams, as for a name: frequent ones only while it has fewer than three
+        order = np.argsort(-self.idf[present], kind="stable")
+        keep = [int(present[i]) for rank, i in enumerate(order)
+                if rank < 3 or self.df[present[i]] <= self.frequent][: self.informative_count]
         informative = sparse.csr_matrix((self.idf[keep], ([0] * len(keep), keep)), shape=vector.shape)
         chosen = self._rank(informative, vector, [-1], size, None)[0][0]
         return chosen[chosen >= 0]
