@@ -188,7 +188,11 @@ class Suggester:
         taught = {(item.kind, item.term, item.other) for item in before.learned} ^ {
             (item.kind, item.term, item.other) for item in self.matcher.decisions.learned}
         if taught:
-            self.pending.update(self.matcher.ids_with_terms({t for _kind, *terms in taught for t in terms if t}))
+            # only stored lists go stale: the others are computed, with what was learned, when first shown
+            stored = {row[0] for row in self.workspace.connection.execute(
+                "SELECT regional_indicator_id FROM suggestions WHERE rank = 1")}
+            changed = self.matcher.ids_with_terms({t for _kind, *terms in taught for t in terms if t})
+            self.pending.update(ri for ri in changed if ri in stored)
         self.pending -= touched
         return self._recompute(touched, self._take_pending(LEARNED_REFRESH))
 
