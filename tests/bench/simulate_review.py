@@ -15,29 +15,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
-import unicodedata
 from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from match_cv import norm  # noqa: E402
 
 from store import browse  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 from store.review import DecisionError, Review  # noqa: E402
 from store.suggest import Suggester, load_indicators  # noqa: E402
 from store.workspace import Workspace  # noqa: E402
-
-
-def norm(value: object) -> str:
-    """The scorecard's name comparison."""
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"^指标\d+[:：]", "", text)
-    return text.rstrip("。;；,，")
 
 
 class Oracle:
