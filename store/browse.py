@@ -47,6 +47,7 @@ class IndicatorRow:
     concept: str | None
     flagged: bool
     best_score: float | None  # the best cached suggestion not decided yet
+    best_tier: str | None = None  # "likely" if an undecided suggestion is likely; "possible": no likely match
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class QueueItem:
     candidate_id: int
     score: float
     explanation: str
+    tier: str = "possible"
 
 
 _UNDECIDED = (
@@ -139,12 +141,14 @@ def indicators(workspace: Workspace, record_id: int) -> list[IndicatorRow]:
         "SELECT i.id, i.regional_indicator_id, i.level1, i.level2, i.name, i.period_value, i.annual_value, i.line,"
         " c.name, EXISTS (SELECT 1 FROM flags f WHERE f.regional_indicator_id = i.regional_indicator_id),"
         f" (SELECT max(s.score) FROM suggestions s WHERE s.regional_indicator_id = i.regional_indicator_id AND"
+        f" {_UNDECIDED}),"
+        f" (SELECT min(s.tier) FROM suggestions s WHERE s.regional_indicator_id = i.regional_indicator_id AND"
         f" {_UNDECIDED})"
         " FROM indicators i LEFT JOIN concept_members m ON m.regional_indicator_id = i.regional_indicator_id"
         " LEFT JOIN concepts c ON c.id = m.concept_id WHERE i.record_id = ? ORDER BY i.ordinal",
         (record_id,),
     ).fetchall()
-    return [IndicatorRow(*row[:9], bool(row[9]), row[10]) for row in rows]
+    return [IndicatorRow(*row[:9], bool(row[9]), row[10], row[11]) for row in rows]
 
 
 def occurrences(workspace: Workspace, ri_id: int, limit: int = 50) -> list[Occurrence]:
@@ -199,13 +203,14 @@ def progress(workspace: Workspace, known_totals: tuple[int, int] | None = None) 
 
 
 def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueItem]:
-    """Unreviewed suggested pairs, best first, each pair once (A→B and B→A are one review)."""
+    """Unreviewed suggested pairs, likely ones first, then best first, each pair once (A→B and B→A are one
+    review)."""
     rows = workspace.connection.execute(
-        "SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation FROM suggestions s"
+        "SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier FROM suggestions s"
         f" WHERE {_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id ="
         " s.candidate_id AND t.candidate_id = s.regional_indicator_id AND (t.score > s.score OR (t.score ="
         " s.score AND t.regional_indicator_id < s.regional_indicator_id)))"
-        " ORDER BY s.score DESC, s.regional_indicator_id, s.rank LIMIT ? OFFSET ?",
+        " ORDER BY s.tier = 'likely' DESC, s.score DESC, s.regional_indicator_id, s.rank LIMIT ? OFFSET ?",
         (limit, offset),
     ).fetchall()
     return [QueueItem(*row) for row in rows]

@@ -12,19 +12,22 @@ from pathlib import Path
 
 from store.errors import LexiconError
 from store.text import read_toml
+from store.words import rewrite
 
 __all__ = ["Lexicon", "LexiconError"]
 
 
 @dataclass
 class Lexicon:
-    """Synonyms (term -> canonical form), contrast qualifiers and action groups, generic words."""
+    """Synonyms (term -> canonical form), contrast qualifiers, action groups and term pairs, generic words."""
 
     synonyms: dict[str, str] = field(default_factory=dict)
     qualifiers: list[str] = field(default_factory=list)
     populations: list[str] = field(default_factory=list)
     actions: dict[str, int] = field(default_factory=dict)
+    pairs: set[frozenset[str]] = field(default_factory=set)
     generic: set[str] = field(default_factory=set)
+    _rewrites: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def shipped(cls) -> Lexicon:
@@ -50,6 +53,7 @@ class Lexicon:
             qualifiers = data.get("contrast", {}).get("qualifiers", [])
             populations = data.get("contrast", {}).get("populations", [])
             actions = data.get("contrast", {}).get("actions", [])
+            pairs = data.get("contrast", {}).get("pairs", [])
             generic = data.get("generic", {}).get("terms", [])
             if not all(isinstance(g, list) and all(isinstance(t, str) for t in g) for g in groups):
                 raise TypeError("synonyms.groups must be lists of strings")
@@ -57,6 +61,8 @@ class Lexicon:
                 raise TypeError("contrast.qualifiers must be strings")
             if not all(isinstance(g, list) for g in actions):
                 raise TypeError("contrast.actions must be lists of strings")
+            if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(t, str) for t in p) for p in pairs):
+                raise TypeError("contrast.pairs must be pairs of strings")
         except (AttributeError, TypeError) as exc:
             raise LexiconError(f"{where}: {exc}") from exc
         for group in groups:
@@ -72,9 +78,11 @@ class Lexicon:
         for offset, group in enumerate(actions):
             for term in group:
                 self.actions.setdefault(term, base + offset)
+        self.pairs.update(frozenset(pair) for pair in pairs if pair[0] and pair[1] and pair[0] != pair[1])
         self.generic.update(generic)
         for cached in ("_synonym_pattern", "_action_pattern", "_qualifier_pattern", "_population_pattern"):
             self.__dict__.pop(cached, None)
+        self._rewrites.clear()
 
     @cached_property
     def _synonym_pattern(self) -> re.Pattern[str] | None:
@@ -87,19 +95,18 @@ class Lexicon:
         return re.compile("|".join(map(re.escape, terms))) if terms else None
 
     def canonicalize(self, text: str) -> str:
-        """Rewrite synonyms to their canonical form."""
-        pattern = self._synonym_pattern
-        if pattern is None:
-            return text
-        synonyms = self.synonyms
-        return pattern.sub(lambda match: synonyms[match.group(0)], text)
+        """Rewrite synonyms standing on word boundaries to their canonical form."""
+        return rewrite(text, self.synonyms, self._synonym_pattern)[0]
 
     def rewrites(self, text: str) -> list[tuple[str, str]]:
         """The (term, canonical form) rewrites :meth:`canonicalize` makes in a text, for explanations."""
-        pattern = self._synonym_pattern
-        if pattern is None:
-            return []
-        return [(term, self.synonyms[term]) for term in pattern.findall(text) if self.synonyms[term] != term]
+        found = self._rewrites.get(text)
+        if found is None:
+            found = rewrite(text, self.synonyms, self._synonym_pattern)[1]
+            if len(self._rewrites) > 50_000:
+                self._rewrites.clear()
+            self._rewrites[text] = found
+        return found
 
     def action_groups(self, text: str) -> set[int]:
         pattern = self._action_pattern

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from store import learned
 from store.errors import DecisionError
 from store.lexicon import Lexicon
 from store.matching import Decisions, normalize, without_unit
@@ -224,6 +225,7 @@ class Review:
             decisions.concept_names[concept_id] = name
         for a, b in self.connection.execute("SELECT a, b FROM pair_decisions WHERE kind = 'rejected'"):
             decisions.rejected.add((a, b))
+        decisions.learned = learned.load(self.connection)
         return decisions
 
     def last_event_id(self) -> int:
@@ -330,6 +332,7 @@ class Review:
                 changes.append(self.row_change("concepts", (concept_b,), None))
                 event = self.commit_changes("merge", f"merged {merged_name} into {self._name(concept_a)} "
                                               f"({first.name} ~ {second.name})", changes)
+            learned.learn(self.connection, event.id, "approve", a, b, first.name, second.name)
         return Outcome(event, event.summary)
 
     def close(self, a: int, b: int) -> Outcome:
@@ -355,6 +358,8 @@ class Review:
             word = "close match" if kind == "close" else "rejected"
             event = self.commit_changes(kind if kind == "close" else "reject", f"{word}: {first.name} ~ {second.name}",
                                  [self.row_change("pair_decisions", (low, high), row)])
+            if kind == "rejected":
+                learned.learn(self.connection, event.id, "reject", a, b, first.name, second.name)
         return Outcome(event, event.summary)
 
     def flag(self, ri_id: int, on: bool | None = None) -> Outcome:
@@ -427,6 +432,7 @@ class Review:
             inverse = [{"table": c["table"], "key": c["key"], "before": c["after"], "after": c["before"]}
                        for c in reversed(changes)]
             event = self.commit_changes("undo", f"undid: {summary}", inverse, undoes=event_id)
+            learned.forget(self.connection, event_id)
         return Outcome(event, event.summary, touched=_indicators_in(changes))
 
     def _changed_by(self, table: str, key: list, after: int) -> str:

@@ -8,15 +8,19 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from store.lexicon import Lexicon
-from store.matching import Candidate, Matcher, RegionalIndicator
+from store.matching import POSSIBLE, Candidate, Decisions, Matcher, RegionalIndicator
 from store.review import Review
 from store.targets import parse_target
 from store.workspace import Workspace
 
 _NUMERIC_KINDS = ("percent", "money", "count", "time")
+_INSERT = ("INSERT INTO suggestions (regional_indicator_id, rank, candidate_id, score, explanation, via, tier)"
+           " VALUES (?,?,?,?,?,?,?)")
+LEARNED_REFRESH = 8  # lists a learned term changed that one decision recomputes at once (the rest: pending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,7 @@ class Suggestion:
     score: float
     explanation: str
     via: str | None
+    tier: str = POSSIBLE
 
 
 def load_indicators(workspace: Workspace) -> list[RegionalIndicator]:
@@ -86,9 +91,13 @@ def load_details(workspace: Workspace, ri_ids: list[int]) -> dict[int, tuple[str
     return result
 
 
+_SCORING = "tiered-1"  # changes when the matcher scores names differently, so that caches are recomputed
+
+
 def _names_state(workspace: Workspace, lexicon_file: Path | None) -> str:
-    """What the name-level suggestions depend on: the documents and the lexicon."""
-    digest = hashlib.sha256()
+    """What the name-level suggestions depend on: the documents, the scoring, the shipped and own lexicon."""
+    digest = hashlib.sha256(_SCORING.encode())
+    digest.update(resources.files("store").joinpath("data/lexicon.toml").read_bytes())
     for name, content_hash in workspace.connection.execute("SELECT name, content_hash FROM documents ORDER BY name"):
         digest.update(f"{name}\0{content_hash}\n".encode())
     if lexicon_file is not None:
@@ -105,16 +114,27 @@ def _state(workspace: Workspace, lexicon_file: Path | None, top: int) -> str:
 class Suggester:
     """The matcher over one workspace, kept in memory so that a decision refreshes only what it affects."""
 
-    def __init__(self, workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10) -> None:
+    def __init__(self, workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10,
+                 learn_terms: bool = True) -> None:
         self.workspace = workspace
         self.lexicon_file = lexicon_file
         self.top = top
+        self.learn_terms = learn_terms  # off: decisions teach aliases and rejections only (for comparisons)
         self.review = Review(workspace)
         rows = workspace.connection.execute(
             "SELECT id, region, name, level1, level2 FROM regional_indicators")
-        self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self.review.decisions(),
+        self.matcher = Matcher(rows, Lexicon.load(lexicon_file), self._decisions(),
                                details=lambda ids: load_details(workspace, ids))
+        self._decisions_before = self.matcher.decisions
+        self.pending: set[int] = set()  # lists a learned term changed, not recomputed yet
         self.load_names()
+
+    def _decisions(self) -> Decisions:
+        """The decisions the matcher learns from (without learned terms when those are switched off)."""
+        decisions = self.review.decisions()
+        if not self.learn_terms:
+            decisions.learned = []
+        return decisions
 
     def load_names(self) -> bool:
         """Take the stored name-level suggestions when the documents and lexicon are unchanged."""
@@ -123,10 +143,7 @@ class Suggester:
         if not row or row[0] != f"{_names_state(self.workspace, self.lexicon_file)}:{len(self.matcher.index.names)}":
             return False
         blob = connection.execute("SELECT data FROM name_suggestions WHERE id = 1").fetchone()
-        if blob is None:
-            return False
-        self.matcher.load_neighbours(blob[0])
-        return True
+        return blob is not None and self.matcher.load_neighbours(blob[0])
 
     def save_names(self) -> None:
         """Store the name-level suggestions so that the next session opens without recomputing them."""
@@ -156,16 +173,41 @@ class Suggester:
                 progress(done, len(ids))
         with self.workspace.transaction() as connection:
             connection.execute("DELETE FROM suggestions")
-            connection.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?,?)", rows)
+            connection.executemany(_INSERT, rows)
             self._mark_fresh(connection)
         return len(ids)
 
     def refresh(self, ri_ids: Iterable[int]) -> set[int]:
         """After a decision: re-learn from the decisions and recompute the suggestions of the indicators it
-        touches (and of those that had them as candidates). Returns the indicators refreshed."""
+        touches, of those that had them as candidates and of those whose names hold a term the decision
+        taught or untaught (at most LEARNED_REFRESH of these at once; the rest wait in ``pending`` for
+        :meth:`refresh_pending`). Returns the indicators refreshed."""
         before = self.matcher.decisions
-        self.matcher.set_decisions(self.review.decisions())
+        self.matcher.set_decisions(self._decisions())
         touched = {ri for ri in ri_ids if ri in self.matcher}
+        taught = {(item.kind, item.term, item.other) for item in before.learned} ^ {
+            (item.kind, item.term, item.other) for item in self.matcher.decisions.learned}
+        if taught:
+            # only stored lists go stale: the others are computed, with what was learned, when first shown
+            stored = {row[0] for row in self.workspace.connection.execute(
+                "SELECT regional_indicator_id FROM suggestions WHERE rank = 1")}
+            changed = self.matcher.ids_with_terms({t for _kind, *terms in taught for t in terms if t})
+            self.pending.update(ri for ri in changed if ri in stored)
+        self.pending -= touched
+        return self._recompute(touched, self._take_pending(LEARNED_REFRESH))
+
+    def refresh_pending(self, budget: int = LEARNED_REFRESH) -> set[int]:
+        """Recompute up to ``budget`` of the lists a learned term changed and that are not recomputed yet."""
+        return self._recompute(set(), self._take_pending(budget))
+
+    def _take_pending(self, budget: int) -> set[int]:
+        taken = set(sorted(self.pending)[:budget])
+        self.pending -= taken
+        return taken
+
+    def _recompute(self, touched: set[int], learned: set[int]) -> set[int]:
+        before = self._decisions_before
+        self._decisions_before = self.matcher.decisions
         # the members of the concepts they belong to, and belonged to (an undo or a detach leaves them)
         for decisions in (before, self.matcher.decisions):
             concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
@@ -175,14 +217,16 @@ class Suggester:
             touched |= {row[0] for row in self.workspace.connection.execute(
                 f"SELECT DISTINCT regional_indicator_id FROM suggestions WHERE candidate_id IN ({marks})",
                 tuple(touched))}
+        touched |= learned
         rows = []
         for ri_id in touched:
             rows.extend(self._rows(ri_id, self.matcher.candidates(ri_id, self.top)))
         with self.workspace.transaction() as connection:
             connection.executemany("DELETE FROM suggestions WHERE regional_indicator_id = ?",
                                    [(ri,) for ri in touched])
-            connection.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?,?)", rows)
-            self._mark_fresh(connection)
+            connection.executemany(_INSERT, rows)
+            if not self.pending:
+                self._mark_fresh(connection)
         return touched
 
     def _mark_fresh(self, connection) -> None:
@@ -191,7 +235,7 @@ class Suggester:
 
     @staticmethod
     def _rows(ri_id: int, candidates: list[Candidate]) -> list[tuple]:
-        return [(ri_id, rank, c.regional_indicator.id, c.score, c.explanation, c.via)
+        return [(ri_id, rank, c.regional_indicator.id, c.score, c.explanation, c.via, c.tier)
                 for rank, c in enumerate(candidates, start=1)]
 
 
@@ -203,11 +247,11 @@ def is_fresh(workspace: Workspace, lexicon_file: Path | None = None, top: int = 
 def cached(workspace: Workspace, ri_id: int) -> list[Suggestion]:
     """The stored suggestions of one regional indicator, best first."""
     rows = workspace.connection.execute(
-        "SELECT r.id, r.region, r.name, r.level1, r.level2, s.score, s.explanation, s.via FROM suggestions s"
+        "SELECT r.id, r.region, r.name, r.level1, r.level2, s.score, s.explanation, s.via, s.tier FROM suggestions s"
         " JOIN regional_indicators r ON r.id = s.candidate_id WHERE s.regional_indicator_id = ? ORDER BY s.rank",
         (ri_id,),
     ).fetchall()
-    return [Suggestion(RegionalIndicator(*row[:5]), row[5], row[6], row[7]) for row in rows]
+    return [Suggestion(RegionalIndicator(*row[:5]), *row[5:]) for row in rows]
 
 
 def ensure(workspace: Workspace, *, lexicon_file: Path | None = None, top: int = 10,
@@ -229,17 +273,19 @@ def as_json(workspace: Workspace) -> list[dict]:
     ):
         sources.setdefault(ri_id, []).append(name)
     candidates: dict[int, list[dict]] = {}
-    for ri_id, cand_id, region, name, score, explanation, via in connection.execute(
-        "SELECT s.regional_indicator_id, r.id, r.region, r.name, s.score, s.explanation, s.via FROM suggestions s"
-        " JOIN regional_indicators r ON r.id = s.candidate_id ORDER BY s.regional_indicator_id, s.rank"
+    for ri_id, cand_id, region, name, score, explanation, via, tier in connection.execute(
+        "SELECT s.regional_indicator_id, r.id, r.region, r.name, s.score, s.explanation, s.via, s.tier"
+        " FROM suggestions s JOIN regional_indicators r ON r.id = s.candidate_id"
+        " ORDER BY s.regional_indicator_id, s.rank"
     ):
         candidates.setdefault(ri_id, []).append({
-            "region": region, "name": name, "sources": sources.get(cand_id, []), "score": score,
+            "region": region, "name": name, "sources": sources.get(cand_id, []), "score": score, "tier": tier,
             "explanation": explanation, "via": via,
         })
     return [
         {"region": region, "name": name, "level1": level1, "level2": level2, "sources": sources.get(ri_id, []),
-         "candidates": candidates.get(ri_id, [])}
+         "candidates": candidates.get(ri_id, []),
+         "no_likely_match": not any(c["tier"] == "likely" for c in candidates.get(ri_id, []))}
         for ri_id, region, name, level1, level2 in connection.execute(
             "SELECT id, region, name, level1, level2 FROM regional_indicators ORDER BY region, name")
     ]

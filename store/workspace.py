@@ -28,7 +28,7 @@ from store.files import Guarded, guarded, identity, kind_of
 from store.model import Document, where_in_file
 from store.text import key_name
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x7A686962  # "zhib" in the file header: this SQLite file is a zhibiao workspace
 # the tables every zhibiao workspace has had since the first schema (a workspace from before the mark)
 _CORE_TABLES = frozenset({"documents", "records", "regional_indicators", "indicators", "warnings"})
@@ -190,7 +190,22 @@ ALTER TABLE records ADD COLUMN location TEXT;
 ALTER TABLE indicators ADD COLUMN location TEXT;
 ALTER TABLE warnings ADD COLUMN location TEXT;
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5}
+# Version 6: what the matcher learned from decisions (each term with the event that taught it, so that
+# undoing the decision unlearns it), and the tier of each cached suggestion.
+_SCHEMA_V6 = """
+CREATE TABLE learned_terms (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    kind TEXT NOT NULL CHECK (kind IN ('synonym', 'contrast', 'qualifier')),
+    term TEXT NOT NULL,
+    other TEXT NOT NULL DEFAULT '',
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL
+);
+CREATE INDEX learned_terms_event ON learned_terms(event_id);
+ALTER TABLE suggestions ADD COLUMN tier TEXT NOT NULL DEFAULT 'possible';
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5, 6: _SCHEMA_V6}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16

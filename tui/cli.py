@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import files, mapping, suggest, tables
+from store import files, learned, mapping, suggest, tables
 from store.errors import WorkspaceError, ZhibiaoError
 from store.files import display_name
 from store.importer import ImportInterrupted, ImportResult, ImportStopped, import_paths
@@ -247,15 +247,20 @@ def _suggestion_table(items: list[dict], top: int) -> Table:
     table.add_column("#", justify="right")
     table.add_column("candidate", overflow="fold", max_width=40)
     table.add_column("score", justify="right")
+    table.add_column("tier")
     table.add_column("why", overflow="fold", style="dim")
     for item in items:
         label = literal(f"{item['region']} · {item['name']}", "bold")
         if not item["candidates"]:
-            table.add_row(label, "", Text("no candidate in another region", style="dim"), "", "")
+            table.add_row(label, "", Text("no candidate in another region", style="dim"), "", "", "")
+        elif item["no_likely_match"]:
+            table.add_row(label, "", Text("no likely match; possible ones:", style="yellow"), "", "", "")
+            label = Text("")
         for rank, candidate in enumerate(item["candidates"][:top], start=1):
+            tier = candidate["tier"]
             table.add_row(label if rank == 1 else Text(""), str(rank),
                           literal(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
-                          literal(candidate["explanation"]))
+                          Text(tier, style="green" if tier == "likely" else "dim"), literal(candidate["explanation"]))
         table.add_section()
     return table
 
@@ -300,8 +305,49 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return 0
     out.print(_suggestion_table(items, args.top))
     with_candidates = sum(1 for item in items if item["candidates"])
-    out.print(Text(f"{len(items)} regional indicators, {with_candidates} with candidates in other regions",
-                   style="bold"))
+    with_likely = sum(1 for item in items if item["candidates"] and not item["no_likely_match"])
+    out.print(Text(f"{len(items)} regional indicators, {with_candidates} with candidates in other regions,"
+                   f" {with_likely} with a likely match", style="bold"))
+    return 0
+
+
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    """What the matcher learned from the workspace's decisions, listed, and written as a lexicon file."""
+    out, err = _consoles()
+    if not args.learned:
+        lexicon = Lexicon.shipped()
+        groups = len({canonical for canonical in lexicon.synonyms.values()})
+        out.print(Text(f"shipped lexicon: {groups} synonym groups, {len(lexicon.qualifiers)} qualifiers, "
+                       f"{len(lexicon.populations)} populations, {len(set(lexicon.actions.values()))} action groups,"
+                       f" {len(lexicon.pairs)} contrast pairs; `zhibiao lexicon --learned` lists what your decisions"
+                       " taught"))
+        return 0
+    workspace = _open_workspace(args.db, err, must_exist=True)
+    if workspace is None:
+        return 2
+    with workspace:
+        terms = learned.load(workspace.connection)
+    if not terms:
+        out.print(Text("nothing learned yet: approvals teach synonyms, rejections teach contrasts"))
+    for item in terms:
+        out.print(Text.assemble((f"{item.kind:<9} ", "cyan"), literal(item.label, "bold"), "  ",
+                                literal(item.origin, "dim")))
+    if args.output:
+        import tomli_w
+
+        target = Path(args.output)
+        data = {"format": "zhibiao-lexicon/1", **learned.as_lexicon(terms)}
+        header = f"# terms learned from the decisions in {args.db}; load with `zhibiao suggest --lexicon FILE`\n"
+        problem = _unwritable(target, Path(args.db))
+        if problem is None:
+            try:
+                _replace_file(target, (header + tomli_w.dumps(data)).encode("utf-8"))
+            except OSError as exc:
+                problem = f"cannot write ({exc.strerror or exc})"
+        if problem is not None:
+            _error(err, str(target), problem)
+            return 1
+        out.print(Text(f"wrote {target}: {len(terms)} learned terms as a lexicon"))
     return 0
 
 
@@ -419,6 +465,35 @@ def cmd_review(args: argparse.Namespace) -> int:
     return code
 
 
+def _unwritable(target: Path, workspace: Path) -> str | None:
+    """Why a lexicon file may not be written at ``target`` (the workspace, a folder, a device), or None."""
+    if target.exists():
+        if not target.is_file():
+            return "is not a regular file; choose another name"
+        if workspace.exists() and target.samefile(workspace):
+            return "is the workspace; choose another name"
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        return f"folder {target.parent} does not exist"
+    return None
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    """Write a small file whole or not at all (a temporary file beside it, then renamed over it)."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            os.fchmod(stream.fileno(), 0o644)
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibiao",
@@ -450,6 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--json", action="store_true", help="print JSON (the shape score_match.py reads)")
     sug.add_argument("--lexicon", metavar="FILE", help="your own lexicon (TOML) on top of the shipped one")
     sug.set_defaults(run=cmd_suggest)
+
+    lex = commands.add_parser("lexicon", help="the lexicon, and what your decisions taught the matcher")
+    lex.add_argument("--learned", action="store_true", help="list the terms learned from decisions")
+    lex.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
+    lex.add_argument("-o", "--output", metavar="FILE", help="write the learned terms as a lexicon TOML file")
+    lex.set_defaults(run=cmd_lexicon)
 
     rev = commands.add_parser("review", help="open the review app (importing PATHs first if they are new)")
     rev.add_argument("paths", nargs="*", metavar="PATH")

@@ -98,7 +98,7 @@ def main() -> None:
         t = time.perf_counter()
         for row in rows:
             reference = brute_force_names(matcher.index, row, 10)
-            fast = [n.row for n in matcher.neighbours(row) if n.row != row][:10]
+            fast = [int(r) for r in matcher.neighbours(row)[0] if r != row][:10]
             brute_hits += sum(1 for r in reference if base_of_row.get(r) == base_of_row[row])
             fast_hits += sum(1 for r in fast if base_of_row.get(r) == base_of_row[row])
             same += len(set(reference) & set(fast))

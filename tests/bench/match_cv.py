@@ -1,0 +1,129 @@
+"""Cross-validation of the matcher on labelled clusters: an honest estimate of how it does on names it was
+never tuned on.
+
+The clusters (and the look-alike pairs) are split in two halves by a hash of their text. For each half,
+the one thing the matcher tunes — the tier threshold, chosen on look-alike pairs (choose_threshold) — is
+chosen on the *other* half, and the half is scored with the project's scorecard (score_match.py --pred).
+A rule that helps only the half it was written for shows as a gap between the two lines. The same is
+printed without the shipped lexicon (plain names, no synonyms or contrasts): the lexicon's gain on each
+half.
+
+    python tests/bench/match_cv.py [--docs fixtures/seeds] [--gold ../shared/gold/mapping-dev.json]
+        [--negatives ../shared/gold/mapping-negatives-dev.json] [--salt 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from store.importer import import_paths  # noqa: E402
+from store.lexicon import Lexicon  # noqa: E402
+from store.matching import Matcher  # noqa: E402
+from store.matching.score import choose_threshold  # noqa: E402
+from store.review import Review  # noqa: E402
+from store.suggest import load_indicators  # noqa: E402
+from store.workspace import Workspace  # noqa: E402
+
+SCORECARD = ROOT.parent / "shared" / "tools" / "score_match.py"
+
+
+def norm(value: object) -> str:
+    """The scorecard's name comparison."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^指标\d+[:：]", "", text)
+    return text.rstrip("。;；,，")
+
+
+def half_of(text: str, salt: str) -> int:
+    return hashlib.sha256(f"{salt}:{text}".encode()).digest()[0] % 2
+
+
+def predictions(matcher: Matcher, indicators: dict, top: int = 10) -> tuple[list[dict], dict[int, list]]:
+    """Every regional indicator's top candidates in the scorecard's shape, and the wider lists by id."""
+    wide: dict[int, list] = {}
+    items = []
+    for ri_id, indicator in indicators.items():
+        found = matcher.candidates(ri_id, 60, explain=False)
+        wide[ri_id] = found
+        items.append({"region": indicator.region, "name": indicator.name, "sources": list(indicator.sources),
+                      "candidates": [{"region": c.regional_indicator.region, "name": c.regional_indicator.name,
+                                      "sources": list(indicators[c.regional_indicator.id].sources),
+                                      "score": c.score, "contrasted": c.contrasted} for c in found[:top]]})
+    return items, wide
+
+
+def lookalike_scores(pairs: list[dict], wide: dict[int, list], id_of: dict) -> list[float]:
+    """The score each look-alike pair gets (its candidate's score in the other's list, 0 when absent):
+    what the threshold must stay above. Pairs a contrast marks count too: on names never seen the
+    lexicon's contrasts rarely fire, and the threshold alone must then keep look-alikes out."""
+    scores = []
+    for pair in pairs:
+        for q, t in ((pair["a"], pair["b"]), (pair["b"], pair["a"])):
+            qi, ti = id_of.get((Path(q["source"]).name, norm(q["name"]))), id_of.get(
+                (Path(t["source"]).name, norm(t["name"])))
+            if qi is None or ti is None:
+                continue
+            scores.append(next((c.score for c in wide[qi] if c.regional_indicator.id == ti), 0.0))
+    return scores
+
+
+def scorecard(items: list[dict], clusters: list[dict], negatives: list[dict], threshold: float) -> str:
+    tiered = [{**item, "candidates": [
+        {**c, "tier": "likely" if c["score"] >= threshold and not c["contrasted"] else "possible"}
+        for c in item["candidates"]]} for item in items]
+    with tempfile.TemporaryDirectory() as folder:
+        pred, gold, neg = Path(folder, "pred.json"), Path(folder, "gold.json"), Path(folder, "neg.json")
+        pred.write_text(json.dumps(tiered, ensure_ascii=False), encoding="utf-8")
+        gold.write_text(json.dumps({"clusters": clusters}, ensure_ascii=False), encoding="utf-8")
+        neg.write_text(json.dumps(negatives, ensure_ascii=False), encoding="utf-8")
+        out = subprocess.run([sys.executable, str(SCORECARD), "--pred", str(pred), "--gold", str(gold),
+                              "--negatives", str(neg)], capture_output=True, text=True, check=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=Path, default=ROOT / "fixtures" / "seeds")
+    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold" / "mapping-dev.json")
+    parser.add_argument("--negatives", type=Path,
+                        default=ROOT.parent / "shared" / "gold" / "mapping-negatives-dev.json")
+    parser.add_argument("--salt", default="0", help="another salt, another split")
+    args = parser.parse_args()
+    clusters = json.loads(args.gold.read_text(encoding="utf-8"))["clusters"]
+    negatives = json.loads(args.negatives.read_text(encoding="utf-8"))
+    negatives = negatives.get("pairs", []) if isinstance(negatives, dict) else negatives
+    halves = [([c for c in clusters if half_of(c["concept"], args.salt) == h],
+               [p for p in negatives if half_of(p["a"]["name"] + p["b"]["name"], args.salt) == h]) for h in (0, 1)]
+    with tempfile.TemporaryDirectory() as folder, Workspace(Path(folder) / "cv.db") as workspace:
+        import_paths(workspace, [args.docs], workers=1)
+        indicators = {ri.id: ri for ri in load_indicators(workspace)}
+        id_of = {(source, norm(ri.name)): ri.id for ri in indicators.values() for source in ri.sources}
+        decisions = Review(workspace).decisions()
+        for label, lexicon in (("shipped lexicon", Lexicon.shipped()), ("no lexicon", Lexicon())):
+            matcher = Matcher(indicators.values(), lexicon, decisions)
+            items, wide = predictions(matcher, indicators)
+            print(f"-- {label}")
+            for scored, tuned in ((0, 1), (1, 0)):
+                threshold = choose_threshold(lookalike_scores(halves[tuned][1], wide, id_of))
+                score_clusters, score_negatives = halves[scored]
+                print(f"half {'AB'[scored]} ({len(score_clusters)} clusters, {len(score_negatives)} look-alike pairs;"
+                      f" likely from {threshold:.3f}, chosen on half {'AB'[tuned]}):")
+                print("  " + scorecard(items, score_clusters, score_negatives, threshold))
+            everything = choose_threshold(lookalike_scores(negatives, wide, id_of))
+            print(f"threshold chosen on all look-alike pairs: {everything:.3f}")
+
+
+if __name__ == "__main__":
+    main()
