@@ -1,5 +1,6 @@
-"""The user's settings for the review app (keymap, theme, reviewer) from one TOML file: $ZHIBIAO_CONFIG, else
-$XDG_CONFIG_HOME/zhibiao/config.toml, else ~/.config/zhibiao/config.toml. Problems are collected, never
+"""The user's settings for the review app (keymap, theme, reviewer, how often to look for other processes'
+decisions) from one TOML file: $ZHIBIAO_CONFIG, else $XDG_CONFIG_HOME/zhibiao/config.toml, else
+~/.config/zhibiao/config.toml. Problems are collected, never
 fatal: the app starts with its defaults and says what it could not use."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from store.text import read_toml
 
 ENVIRONMENT = "ZHIBIAO_CONFIG"
+DEFAULT_POLL_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     reviewer: str | None = None
+    poll_seconds: float = DEFAULT_POLL_SECONDS  # how often the app looks for decisions other processes made
     problems: tuple[str, ...] = ()
 
 
@@ -61,6 +64,11 @@ def load_config(path: Path | None = None) -> Config:
             problems.append(f"config: {path}: {name} must be a non-empty string")
             value = None
         settings[name] = value.strip() if value else None
-    for unknown in sorted(set(data) - {"keymap", "theme", "reviewer"}):
-        problems.append(f"config: {path}: unknown setting {unknown!r} (known: keymap, theme, reviewer)")
-    return Config(keymap, settings["theme"], settings["reviewer"], tuple(problems))
+    poll = data.get("poll_seconds", DEFAULT_POLL_SECONDS)
+    if isinstance(poll, bool) or not isinstance(poll, int | float) or not 0.1 <= poll <= 3600:
+        problems.append(f"config: {path}: poll_seconds must be a number of seconds from 0.1 to 3600")
+        poll = DEFAULT_POLL_SECONDS
+    known = ("keymap", "theme", "reviewer", "poll_seconds")
+    for unknown in sorted(set(data) - set(known)):
+        problems.append(f"config: {path}: unknown setting {unknown!r} (known: {', '.join(known)})")
+    return Config(keymap, settings["theme"], settings["reviewer"], float(poll), tuple(problems))

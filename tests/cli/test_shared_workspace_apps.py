@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import re
 import shutil
 import signal
 import sqlite3
@@ -35,11 +36,11 @@ ROWS, COLUMNS = 50, 240
 class Terminal:
     """A program in a pseudo-terminal, its output read continuously (a terminal nobody reads blocks the app)."""
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], environ: dict[str, str] | None = None) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: its terminal has the size before the program asks for it
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-            os.environ.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
+            os.environ.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS), **(environ or {}))
             os.environ.pop("NO_COLOR", None)
             os.execv(argv[0], argv)
         self._output = bytearray()
@@ -104,10 +105,27 @@ class Terminal:
 class App(Terminal):
     """``zhibiao review`` for one reviewer."""
 
-    def __init__(self, db: Path, reviewer: str) -> None:
-        super().__init__([ZHIBIAO, "review", "--db", str(db), "--reviewer", reviewer])
+    def __init__(self, db: Path, reviewer: str, *, poll_seconds: float | None = None) -> None:
+        environ = None
+        if poll_seconds is not None:  # how often the app looks for other processes' decisions
+            config = db.parent / f"{reviewer}.toml"
+            config.write_text(f"poll_seconds = {poll_seconds}\n", encoding="utf-8")
+            environ = {"ZHIBIAO_CONFIG": str(config)}
+        super().__init__([ZHIBIAO, "review", "--db", str(db), "--reviewer", reviewer], environ)
         self.db = db
         self.wait_for("Records")
+
+    def ready(self, seconds: float = 60) -> None:
+        """Wait until the status line shows no background work (the matcher loaded): a queue entered before
+        that is reordered when the matcher is ready."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", self.text())
+            end = shown.rfind("of occurrences)")
+            if end >= 0 and not shown[end + len("of occurrences)"):].lstrip(" ").startswith("·"):
+                return
+            time.sleep(0.1)
+        raise AssertionError("the app's background work did not finish")
 
     def queue(self) -> None:
         since = self.mark()
@@ -146,6 +164,14 @@ def decide(app: App, key: str, seconds: float = 20) -> tuple[int, str, str, str,
 def _other(*args: str) -> None:
     done = subprocess.run([ZHIBIAO, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, (args, done.stderr)
+
+
+@pytest.fixture
+def suggested(db: Path) -> Path:
+    """The seeded workspace with every suggestion list stored, as `zhibiao suggest` leaves it: two apps opened on
+    it show the same queue from the start (lists are otherwise computed, and stored, while each app loads)."""
+    _other("suggest", "--db", str(db), "--top", "1")
+    return db
 
 
 @pytest.fixture
@@ -209,14 +235,17 @@ def test_two_reviewers_see_each_other_and_undo_only_their_own(db: Path, apps) ->
     del since
 
 
-def test_a_pair_decided_meanwhile_by_a_colleague_is_refused(db: Path, apps) -> None:
-    alice, bob = App(db, "alice"), App(db, "bob")
+def test_a_pair_decided_meanwhile_by_a_colleague_is_refused(suggested: Path, apps) -> None:
+    db = suggested
+    alice, bob = App(db, "alice"), App(db, "bob", poll_seconds=600)
     apps.extend([alice, bob])
+    alice.ready()
+    bob.ready()
     alice.queue()
     bob.queue()  # both screens show the same first pair, undecided
     rejected = decide(alice, "x")
     before = _last_id(db)
-    time.sleep(2.5)  # bob's app polls the workspace meanwhile, but his queue still shows the pair undecided
+    time.sleep(2.5)  # bob's app has not looked at the workspace since: his queue still shows the pair undecided
     since = bob.mark()
     bob.press("c")
     bob.wait_for("changed this meanwhile", since)
@@ -224,6 +253,24 @@ def test_a_pair_decided_meanwhile_by_a_colleague_is_refused(db: Path, apps) -> N
     with contextlib.closing(sqlite3.connect(db)) as connection:
         assert connection.execute("SELECT kind, decided_by FROM pair_decisions").fetchall() == [("rejected", "alice")]
     assert rejected[1:3] == ("alice", "reject")
+
+
+def test_the_queue_follows_a_colleagues_decision_within_the_poll_interval(suggested: Path, apps) -> None:
+    db = suggested
+    alice, bob = App(db, "alice"), App(db, "bob", poll_seconds=0.5)
+    apps.extend([alice, bob])
+    alice.ready()
+    bob.ready()
+    alice.queue()
+    bob.queue()  # both screens show the same first pair, undecided
+    since = bob.mark()
+    rejected = decide(alice, "x")
+    bob.wait_for("updated from the workspace", since, seconds=10)  # bob's queue moved on to the next pair
+    closed = decide(bob, "c")  # decided on what bob's screen shows now: not refused
+    assert (rejected[1:3], closed[1:3]) == (("alice", "reject"), ("bob", "close"))
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        assert sorted(connection.execute("SELECT kind, decided_by FROM pair_decisions").fetchall()) == [
+            ("close", "bob"), ("rejected", "alice")]
 
 
 def test_a_crash_of_the_app_is_a_failing_exit_status(db: Path, apps) -> None:

@@ -91,7 +91,7 @@ class MainScreen(DecidingScreen[None]):
         self.open_record(None)
         self.restore_place()
         self.progress = self.session.progress()
-        self.set_interval(2.0, self.check_other_reviewers)
+        self.set_interval(self.app.config.poll_seconds, self.check_other_reviewers)  # type: ignore[attr-defined]
         # what the app's workers do, in this screen's reactives that the status line is bound to
         self.watch(self.app, "background_work", lambda text: setattr(self, "background_work", text))
         self.watch(self.app, "background_failure", lambda text: setattr(self, "background_failure", text))
@@ -194,10 +194,15 @@ class MainScreen(DecidingScreen[None]):
 
     def check_other_reviewers(self) -> None:
         """Another process (a colleague's zhibiao review) decided something: show it."""
-        if self.session.changed_elsewhere():
-            self.refresh_after_decision("updated from the workspace")
-            if self.app.screen is self:  # the reviewer sees it now (not under the queue, which does not redraw)
-                self.session.review.saw(self.session.seen_event)
+        if not self.session.changed_elsewhere():
+            return
+        self.refresh_after_decision("updated from the workspace")
+        top = self.app.screen
+        if isinstance(top, QueueScreen):
+            top.show("updated from the workspace")
+        if top is self or (isinstance(top, QueueScreen) and top.pinned is None):
+            # what the reviewer sees now is the workspace as it is (an undone pair the queue holds on to is not)
+            self.session.review.saw(self.session.seen_event)
 
     def on_decision_made(self, message: DecisionMade) -> None:
         """A decision is committed: redraw from the store, once the matcher has relearned from it when it is
