@@ -109,24 +109,31 @@ def is_records_table(data: bytes) -> bool:
     """Whether a file is a records table (CSV, text or workbook whose first row has every §2b column, as Excel
     saves it back too): an earlier table, replaced without --force, where a table with a few of the same
     column names (the mapping's CSV) is not."""
-    from store.readers.files import ReadError, container_of
-    from store.readers.files import table_rows as file_rows
+    if data.startswith(b"PK\x03\x04"):
+        rows = [_first_row_of_workbook(data)]
+    else:
+        head = data[:4096]
+        text = head.decode("utf-16", "ignore") if head.startswith((b"\xff\xfe", b"\xfe\xff")) else \
+            head.decode("utf-8", "ignore")  # the header is ASCII in GBK too
+        line = text.lstrip("\ufeff").lstrip().split("\n", 1)[0]
+        rows = [next(csv.reader([line], delimiter=delimiter)) for delimiter in (",", "\t", ";")]
+    return any(set(COLUMNS) <= {cell.strip().lstrip("\ufeff").lower() for cell in row} for row in rows)
+
+
+def _first_row_of_workbook(data: bytes) -> list[str]:
+    """The text of the first row of a workbook's first sheet (nothing for a file that is not a workbook); only
+    that row is read, however long the table."""
+    from openpyxl import load_workbook
 
     try:
-        kind = container_of(data)
-        if kind == "xlsx":
-            rows = file_rows(data, "xlsx").rows[:1]
-        elif kind == "text":
-            head = data[:4096]
-            text = head.decode("utf-16", "ignore") if head.startswith((b"\xff\xfe", b"\xfe\xff")) else \
-                head.decode("utf-8", "ignore")  # the header is ASCII in GBK too
-            line = text.lstrip("\ufeff").lstrip().split("\n", 1)[0]
-            rows = [next(csv.reader([line], delimiter=delimiter)) for delimiter in (",", "\t", ";")]
-        else:
-            return False
-    except ReadError:
-        return False
-    return any(set(COLUMNS) <= {cell.strip().lstrip("\ufeff").lower() for cell in row} for row in rows)
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            cells = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            book.close()
+    except Exception:  # openpyxl fails in many ways on what is not a workbook: then it is not a table either
+        return []
+    return [str(cell) for cell in cells if cell is not None]
 
 
 RECORDS_TABLE = OutputKind("a records table", is_records_table)
