@@ -5,9 +5,11 @@ replaced, even forced; another file only when it is an earlier output of the sam
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,17 @@ def test_a_write_that_fails_or_is_interrupted_leaves_the_old_file_and_no_tempora
     assert not _leftovers(tmp_path)
     atomic_write(target, lambda stream: stream.write(b"streamed"))
     assert target.read_bytes() == b"streamed"
+
+
+def test_a_records_workbook_larger_than_its_first_mebibyte_is_still_an_earlier_table(tmp_path: Path) -> None:
+    document = read_file(GUANGZHOU)[0]
+    noise = random.Random(7)
+    records = tuple(replace(record, indicators=tuple(
+        replace(indicator, name="".join(chr(noise.randrange(0x4E00, 0x9FA5)) for _ in range(5000)))
+        for indicator in record.indicators)) for record in document.records)
+    large = replace(document, records=records)
+    target = tmp_path / "large.xlsx"
+    tables.write_table([large], target, "xlsx")
+    assert target.stat().st_size > 1 << 20  # a zip read only up to here has no directory: unreadable
+    tables.write_table([document], target, "xlsx")  # replaced without --force
+    assert target.stat().st_size < 1 << 20
