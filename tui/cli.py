@@ -477,10 +477,10 @@ def build_parser() -> argparse.ArgumentParser:
                                              " workbook (.xlsx)")
     rep.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
     rep.add_argument("-o", "--output", metavar="FILE", required=True,
-                     help="the workbook to write (crosswalk.xlsx); an existing file is replaced only when it is a"
-                          " workbook")
+                     help="the workbook to write (crosswalk.xlsx); an existing file is replaced only when it is an"
+                          " earlier report")
     rep.add_argument("--force", action="store_true",
-                     help="replace an existing file that is not a workbook (never the workspace or a document)")
+                     help="replace an existing file that is not an earlier report (never the workspace or a document)")
     rep.set_defaults(run=cmd_report)
 
     load = commands.add_parser("load-mapping", help="bring a previously exported mapping back")
