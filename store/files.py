@@ -204,7 +204,7 @@ def check_output(path: str | os.PathLike[str], kind: OutputKind, *, protected: P
     Never, even with ``force``: a folder, a device or FIFO, a protected file (by identity, so links and other
     spellings count), an SQLite database, a copy of a stored document. Then the name must have ``kind``'s
     extension. An existing file is replaced when it is empty, when ``kind`` recognises it as an earlier output,
-    or with ``force``.
+    or with ``force``. A forced refusal says so ("never overwritten, even with --force").
     """
     never = "never overwritten, even with --force" if force else "not overwritten"
     status = status_to_create(path, OutputError)
