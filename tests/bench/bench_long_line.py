@@ -20,7 +20,8 @@ HEADER = " 一级指标 二级指标 三级指标 指标值 "
 
 def cases(size: int) -> dict[str, str]:
     """One-line texts of about ``size`` UTF-8 bytes: prose, letters, random common characters, a table header
-    before prose, a header every 2,000 characters of prose, nothing but header and level words."""
+    before prose, a header every 2,000 characters of prose, nothing but header and level words (cells apart by
+    runs of spaces, or by one space)."""
     rng = random.Random(7)
     common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
     chars = size // 3
@@ -31,6 +32,8 @@ def cases(size: int) -> dict[str, str]:
         "a header, then prose": ("项目名称：某某项目" + HEADER + PROSE * (chars // len(PROSE) + 1))[:chars],
         "a header every 2,000 characters": ((PROSE * 60 + HEADER) * (chars // 1800 + 1))[:chars],
         "only template words": ((HEADER + "产出指标 数量指标 ") * (chars // 30 + 1))[:chars],
+        "only template words, one space apart": (("一级指标 二级指标 三级指标 指标值 产出指标 数量指标 ")
+                                                 * (chars // 30 + 1))[:chars],
     }
 
 
