@@ -13,8 +13,10 @@ from store.text import nfkc, parse_amount, region_of, squash, strip_org_code
 _LOOK_AHEAD = 16
 _LOOK_BACK = 10
 _MONEY = re.compile(r"^(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|万)?$")
-_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位[:：]?\s*元$|^元$")
+_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位[:：]?\s*元\s*[)）]?$|^元$")
 _LABELLED = re.compile(r"^[^:：]{1,8}[:：]\s*")
+# a note in brackets right after a field word, before its colon or naming the money unit
+_LABEL_NOTE = re.compile(r"[(（][^()（）]{1,10}[)）](?=[:：])|[(（]\s*(?:万元|元)\s*[)）]")
 
 
 @dataclass
@@ -50,8 +52,13 @@ def split_fields(tokens: list[Token]) -> list[Token]:
         edges = [*found, (len(compact), len(compact), "")]
         for (start, end, word), (following, _, _) in zip(found, edges[1:], strict=False):
             del start
+            rest = compact[end:following]
+            note = _LABEL_NOTE.match(rest)
+            if note is not None:  # 年度资金总额（元）：1,250: the note belongs to the label
+                word += note.group(0)
+                rest = rest[note.end():]
             out.append(Token(word, token.line, token.row, token.spaced))
-            rest = compact[end:following].lstrip(":：")
+            rest = rest.lstrip(":：")
             if rest:
                 out.append(Token(rest, token.line, token.row, token.spaced))
     return out

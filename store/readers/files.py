@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -22,6 +23,8 @@ from store.model import Document, ParseWarning
 from store.readers import read_bytes, read_text
 from store.readers.common import ReadError
 from store.readers.records import is_records_header, read_records_table, records_in_text
+from store.readers.vocabulary import is_page_mark
+from store.text import Decoded, DecodeError, decode_document
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -42,7 +45,22 @@ def read_documents(data: bytes, name: str) -> list[Document]:
     kind = container_of(data)
     if kind == "text":
         documents = records_in_text(data, name)
-        return documents if documents is not None else [read_bytes(data, name)]
+        if documents is not None:
+            return documents
+        try:
+            return [read_bytes(data, name)]
+        except ReadError:
+            table = _csv_rows(data)
+            if table is None:
+                raise
+        # a table a spreadsheet saved as CSV: its rows, as the spreadsheet's would be
+        rows, decoded = table
+        try:
+            document = locate(read_text(rows.text(), name), rows.locations)
+        except ReadError:
+            return [read_bytes(data, name)]  # raises again, with the reason the text gave
+        damage = [ParseWarning(line, message) for line, message in decoded.warnings()]
+        return [replace(document, warnings=(*document.warnings, *damage))]
     rows = table_rows(data, kind)
     documents = _records_in_rows(rows, name)
     if documents is not None:
@@ -105,6 +123,29 @@ class TableRows:
                 end -= 1
             lines.append("\t".join(cells[:end]))
         return "\n".join(lines) + "\n"
+
+
+def _csv_rows(data: bytes) -> tuple[TableRows, Decoded] | None:
+    """The rows of text that is a CSV table (as a spreadsheet saves one: every row with the same number of
+    comma-separated fields, three or more, on three rows or more), and the decoded text; None for other text."""
+    if data.count(b",") < 6 or data.count(b"\n") < 2:
+        return None
+    import csv
+
+    try:
+        decoded = decode_document(data)
+        rows = list(csv.reader(io.StringIO(decoded.text)))
+    except (DecodeError, csv.Error):
+        return None
+    widths = [len(row) for row in rows if any(cell.strip() for cell in row)]
+    if len(widths) < 3:
+        return None
+    width, count = Counter(widths).most_common(1)[0]
+    if width < 3 or count * 5 < len(widths) * 4:
+        return None
+    cells = [[_one_line(cell) for cell in row] for row in rows]
+    locations = [f"row {number}" for number in range(1, len(cells) + 1)]
+    return TableRows(cells, locations, [("the CSV table", 0)]), decoded
 
 
 def container_of(data: bytes) -> str:
@@ -360,7 +401,7 @@ def _pdf_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
         raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     with pdf:
         try:
-            pages = [_page_rows(page) for page in pdf.pages]
+            pages = _rows_across_pages([_page_rows(page) for page in pdf.pages])
         except ReadError:
             raise
         except Exception as exc:  # pdfminer raises many kinds for a damaged file
@@ -375,15 +416,25 @@ def _pdf_rows(data: bytes) -> Iterator[tuple[str, list[str] | None]]:
             yield f"page {page_number} line {line_number}", cells
 
 
-def _page_rows(page: Any) -> list[list[str]]:
+@dataclass(slots=True)
+class _PageRow:
+    """A row of a PDF page: where it starts, its cells, and the column edges of its table (None: a text line)."""
+
+    top: float
+    left: float
+    cells: list[str]
+    grid: tuple[float, ...] | None = None
+
+
+def _page_rows(page: Any) -> list[_PageRow]:
     if not page.chars:
         return []
     tables = page.find_tables()
-    items: list[tuple[float, float, list[str]]] = []
+    items: list[_PageRow] = []
     for table in tables:
-        for row, cells in zip(table.rows, table.extract(), strict=False):
-            items.append((row.bbox[1], row.bbox[0], [cell or "" for cell in cells]))
+        items.extend(_table_rows(table))
     boxes = [table.bbox for table in tables]
+    grids = [_column_edges(table) for table in tables]
 
     def outside_tables(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -395,10 +446,155 @@ def _page_rows(page: Any) -> list[list[str]]:
     rest = page.filter(outside_tables) if boxes else page
     left = min(char["x0"] for char in page.chars)
     right = max(page.width - left, left)  # text set between equal margins, as page layouts are
-    for lines in _paragraphs(rest.extract_text_lines(), left, right):
-        items.append((lines[0]["top"], lines[0]["x0"], ["\n".join(line["text"] for line in lines)]))
-    items.sort(key=lambda item: (round(item[0], 1), item[1]))
-    return [cells for _top, _x0, cells in items]
+    lines = rest.extract_text_lines()
+    if grids and lines:
+        lines, rows = _rows_in_open_grid(lines, grids, [edge for edge in page.edges if edge["orientation"] == "v"])
+        items.extend(rows)
+    for paragraph in _paragraphs(lines, left, right):
+        items.append(_PageRow(paragraph[0]["top"], paragraph[0]["x0"], ["\n".join(line["text"] for line in paragraph)]))
+    items.sort(key=lambda item: (round(item.top, 1), item.left))
+    return items
+
+
+def _table_rows(table: Any) -> list[_PageRow]:
+    """A ruled table's rows. Where the rules leave part of a column open (a merged cell cut
+    open by the page end, a missing line), the text there is that column's cell in the open part's first row,
+    as a closed merged cell's is: no text inside a table is lost."""
+    from pdfplumber.utils import extract_text
+
+    rows = table.rows
+    texts = table.extract()
+    found = table.cells
+    x0, _top, x1, bottom = table.bbox
+    column_edges = _column_edges(table)
+    row_edges = [*(row.bbox[1] for row in rows), bottom]
+
+    def inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+        middle_x = (char["x0"] + char["x1"]) / 2
+        middle_y = (char["top"] + char["bottom"]) / 2
+        return box[0] <= middle_x < box[2] and box[1] <= middle_y < box[3]
+
+    def open_slot(row: int, column: int) -> bool:
+        if texts[row][column] is not None:
+            return False
+        middle_x = (column_edges[column] + column_edges[column + 1]) / 2
+        middle_y = (row_edges[row] + row_edges[row + 1]) / 2
+        return not any(cell[0] <= middle_x < cell[2] and cell[1] <= middle_y < cell[3] for cell in found)
+
+    cells = [[text or "" for text in row] for row in texts]
+    loose: list[dict[str, Any]] | None = None
+    for column in range(len(column_edges) - 1):
+        row = 0
+        while row < len(rows):
+            if not open_slot(row, column):
+                row += 1
+                continue
+            start = row
+            while row < len(rows) and open_slot(row, column):
+                row += 1
+            if loose is None:
+                loose = [char for char in table.page.chars if inside(char, (x0, row_edges[0], x1, bottom))
+                         and not any(inside(char, cell) for cell in found)]
+            box = (column_edges[column], row_edges[start], column_edges[column + 1], row_edges[row])
+            chars = [char for char in loose if inside(char, box)]
+            if chars:
+                cells[start][column] = extract_text(chars)
+    grid = tuple(column_edges)
+    return [_PageRow(row.bbox[1], row.bbox[0], row_cells, grid) for row, row_cells in zip(rows, cells, strict=True)]
+
+
+def _column_edges(table: Any) -> list[float]:
+    """Where a ruled table's columns start, and its right edge."""
+    return [*sorted({cell[0] for cell in table.cells}), table.bbox[2]]
+
+
+def _same_grid(one: tuple[float, ...] | None, other: tuple[float, ...] | None) -> bool:
+    return (one is not None and other is not None and len(one) == len(other)
+            and all(abs(a - b) <= 2 for a, b in zip(one, other, strict=True)))
+
+
+def _rows_across_pages(pages: list[list[_PageRow]]) -> list[list[list[str]]]:
+    """Each page's rows as cells, with a table row that the page end broke in two made whole again: the last
+    row of a page's table goes on in the first row of the same table on the next page (after a repeated
+    header row) when that row holds only the rest of cells it has, its own cell right of its first text
+    empty where the row above has one (a name going on, its value already given)."""
+    for page, following in pairwise(pages):
+        body = [row for row in page if not _page_mark_row(row)]
+        above = body[-1] if body else None
+        if above is None or above.grid is None:
+            continue
+        index = next((i for i, row in enumerate(following) if not _page_mark_row(row)), None)
+        if index is not None and following[index].grid is not None and any(
+                row.cells == following[index].cells for row in page if row.grid == above.grid):
+            index += 1  # the table's header row, repeated at the top of the page
+        if index is None or index >= len(following) or not _same_grid(above.grid, following[index].grid):
+            continue
+        rest = following[index]
+        filled_above = {j for j, cell in enumerate(above.cells) if cell.strip()}
+        filled = [j for j, cell in enumerate(rest.cells) if cell.strip()]
+        if not filled or not set(filled) <= filled_above:
+            continue
+        after_first = filled[0] + 1
+        if after_first < len(rest.cells) and after_first not in filled and after_first in filled_above:
+            for j in filled:
+                above.cells[j] = f"{above.cells[j]}\n{rest.cells[j]}"
+            del following[index]
+    return [[row.cells for row in page] for page in pages]
+
+
+def _page_mark_row(row: _PageRow) -> bool:
+    return row.grid is None and len(row.cells) == 1 and is_page_mark(row.cells[0])
+
+
+def _rows_in_open_grid(lines: list[dict[str, Any]], grids: list[list[float]], rules: list[dict[str, Any]]
+                       ) -> tuple[list[dict[str, Any]], list[_PageRow]]:
+    """Text lines that sit between a table's column rules where its row rules are missing (the rest of a row
+    broken across pages) read as rows of that table, cut at its columns; the other lines as they were.
+    Consecutive such lines are one row, but a line that fills again the columns the row has filled starts the
+    next."""
+    from pdfplumber.utils import extract_text
+
+    def ruled_at(x: float, middle: float) -> bool:
+        return any(abs(rule["x0"] - x) <= 1.5 and rule["top"] <= middle <= rule["bottom"] for rule in rules)
+
+    def grid_of(line: dict[str, Any]) -> list[float] | None:
+        middle = (line["top"] + line["bottom"]) / 2
+        for edges in grids:
+            if (len(edges) > 2 and edges[0] - 1 <= line["x0"] and line["x1"] <= edges[-1] + 1
+                    and all(ruled_at(x, middle) for x in edges)):
+                return edges
+        return None
+
+    plain: list[dict[str, Any]] = []
+    rows: list[_PageRow] = []
+    row: list[list[dict[str, Any]]] = []
+    row_edges: list[float] | None = None
+    row_top = 0.0
+
+    def close() -> None:
+        if row_edges is not None and any(row):
+            rows.append(_PageRow(row_top, row_edges[0], [extract_text(chars) if chars else "" for chars in row],
+                                 tuple(row_edges)))
+
+    for line in lines:
+        edges = grid_of(line)
+        if edges is None:
+            plain.append(line)
+            continue
+        columns: list[list[dict[str, Any]]] = [[] for _ in edges[:-1]]
+        for char in line["chars"]:
+            middle_x = (char["x0"] + char["x1"]) / 2
+            column = next((j for j in range(len(columns)) if middle_x < edges[j + 1]), len(columns) - 1)
+            columns[column].append(char)
+        filled = [j for j, chars in enumerate(columns) if chars]
+        if edges is not row_edges or (len(filled) >= 2 and all(row[j] for j in filled)):
+            close()
+            row, row_edges, row_top = columns, edges, line["top"]
+        else:
+            for j in filled:
+                row[j].extend(columns[j])
+    close()
+    return plain, rows
 
 
 def _paragraphs(lines: list[dict[str, Any]], left: float, right: float) -> list[list[dict[str, Any]]]:

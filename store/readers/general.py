@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from store.levels import canonical
 from store.model import Document, Indicator, ParseWarning, Record
@@ -64,7 +65,8 @@ class _HeaderRun:
     kinds: list[str]
 
 
-def _segment(text: str) -> list[str] | None:
+@lru_cache(maxsize=4096)
+def _segment(text: str) -> tuple[str, ...] | None:
     """A header row whose cells ran together ("绩效指标一级指标二级指标指标内容指标值") cut into its words."""
     if len(text) > 120 or "指标" not in text:
         return None
@@ -80,7 +82,7 @@ def _segment(text: str) -> list[str] | None:
             return None
         words.append(word)
         position += len(word)
-    return words if len(words) >= 2 else None
+    return tuple(words) if len(words) >= 2 else None
 
 
 def _header_runs(tokens: list[Token]) -> tuple[list[Token], list[_HeaderRun]]:

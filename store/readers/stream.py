@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.levels import ALL_LABELS, DEPARTMENT_LEVEL1, canonical
 from store.readers.vocabulary import FIELD_WORDS, HEADER_WORDS, exact_word, is_page_mark
@@ -133,6 +134,7 @@ _WORD_ENDINGS = frozenset(
 )
 
 
+@lru_cache(maxsize=32768)
 def _vocabulary(text: str) -> bool:
     """Whether a joined piece is a word of the template (a level label, a header, a field label)."""
     if text[-1] not in _WORD_ENDINGS:

@@ -267,9 +267,17 @@ def join_value(operator: str | None, value: str | None, unit: str | None) -> str
     return value
 
 
-def _raw(lines: list[str], numbers: list[int]) -> str:
-    distinct = sorted(set(numbers))
-    return "\n".join(lines[n - 1] for n in distinct if 0 < n <= len(lines))
+# source lines longer than this hold more than one row: a whole table run together on one line
+_LONGEST_RAW = 4000
+
+
+def _raw(lines: list[str], numbers: list[int], cells: list[str]) -> str:
+    """The source lines a row was read from; the row's own cells when those lines hold far more than the row
+    (every row of a table run together on one line would otherwise keep the whole line)."""
+    distinct = [n for n in sorted(set(numbers)) if 0 < n <= len(lines)]
+    if sum(len(lines[n - 1]) for n in distinct) > _LONGEST_RAW:
+        return "\t".join(cell for cell in cells if cell)
+    return "\n".join(lines[n - 1] for n in distinct)
 
 
 class _Reader:
@@ -312,7 +320,8 @@ class _Reader:
         self.result.indicators.append(Indicator(
             level1=level1, level2=level2, name=name,
             period_value=clean_value(period), annual_value=clean_value(annual),
-            line=pending.name[0].line, raw=_raw(self.lines, [t.line for t in pending.name] + pending.lines),
+            line=pending.name[0].line, raw=_raw(self.lines, [t.line for t in pending.name] + pending.lines,
+                     [*(t.text for t in pending.name), *(v for v in pending.values.values() if v)]),
             level1_raw=self.tracker.level1_raw, level2_raw=self.tracker.level2_raw,
             actual_value=clean_value(normalize_operators(actual)) if actual else None,
         ))
@@ -472,7 +481,7 @@ def read_flattened(tokens: list[Token], columns: Columns, lines: list[str]) -> T
             level1=level1, level2=level2, name=text,
             period_value=clean_value(by_kind.get(PERIOD)),
             annual_value=clean_value(normalize_operators(annual)) if annual else None,
-            line=name[0].line, raw=_raw(lines, [t.line for t in name + group]),
+            line=name[0].line, raw=_raw(lines, [t.line for t in name + group], [t.text for t in name + group]),
             level1_raw=level1_raw, level2_raw=level2_raw,
             actual_value=clean_value(by_kind.get(ACTUAL)),
         ))

@@ -43,6 +43,10 @@ _HEADER_PREFIX = (("偏差原因", REASON), ("未完成原因", REASON), ("原�
 # header words longest first, for cutting a header row whose cells ran together
 HEADER_WORDS = tuple(sorted(_HEADER_EXACT, key=len, reverse=True))
 _PARENTHESES = re.compile(r"[(（][^()（）]*[)）]")
+# the longest a cell holding one template word (a header, a field label with its note, a page mark) or one
+# value cell can be, OCR spaces included: a longer cell is prose, never normalised to be compared
+_LONGEST_WORD = 80
+_LONGEST_CELL = 400
 
 # Words of the block above a table (项目名称, 主管部门 …), each with the field it names.
 FIELD_WORDS: dict[str, str] = {
@@ -119,6 +123,8 @@ def header_kind(text: str) -> str | None:
 @lru_cache(maxsize=32768)
 def field_word(text: str) -> str | None:
     """The header-block field a cell names (项目名称 -> name, 主管部门及代码 -> department …), or None."""
+    if len(text) > _LONGEST_WORD:
+        return None
     bare = _PARENTHESES.sub("", _bare(text)).rstrip(":：")
     if bare in FIELD_WORDS:
         return FIELD_WORDS[bare]
@@ -133,6 +139,8 @@ _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]?$")
 def exact_word(text: str) -> bool:
     """Whether a piece is exactly one header or field word of the template (a note in brackets after it
     allowed: 指标值(包含数字及文字描述), 项目资金(万元)); used to join the pieces of a cut cell."""
+    if len(text) > _LONGEST_WORD:
+        return False
     bare = _bare(text)
     if bare in _HEADER_EXACT or bare in FIELD_WORDS:
         return True
@@ -161,6 +169,8 @@ _PAGE_MARK = re.compile(
 
 def is_page_mark(text: str) -> bool:
     """A page number a PDF or a printout left between rows ("第 2 页", "- 3 -")."""
+    if len(text) > _LONGEST_WORD:
+        return False
     return bool(_PAGE_MARK.match(squash(nfkc(text))))
 
 
@@ -168,7 +178,7 @@ def is_stop(text: str) -> bool:
     """A cell that ends an indicator table (合计, 总分, 其他需要说明事项, 附件 …)."""
     if text.lstrip()[:1] not in _STOP_FIRST:
         return False
-    bare = squash(nfkc(text))
+    bare = squash(nfkc(text[:_LONGEST_WORD]))
     return bare.rstrip(":：") in _STOP_EXACT or bare.startswith(_STOP_PREFIX)
 
 
@@ -187,6 +197,8 @@ NATURE_WORDS = ("正向", "反向", "定性", "定量", "正向指标", "反向�
 
 def operator_of(text: str) -> str | None:
     """The comparison an operator cell holds (≧ -> ≥, 不低于 -> ≥), or None when it is not one."""
+    if len(text) > _LONGEST_WORD:
+        return None
     return _OPERATOR_WORDS.get(squash(nfkc(text)))
 
 
@@ -232,6 +244,8 @@ _VALUE_WORDS = re.compile(
 def is_value(text: str) -> bool:
     """Whether a cell reads as a target value by the value grammar: operator · number · unit, a date,
     or a short qualitative phrase (有效缓解, 稳步提高, 是, 长期)."""
+    if len(text) > _LONGEST_CELL:
+        return False
     compact = squash(nfkc(text))
     if not compact or len(compact) > 60:
         return False
@@ -248,12 +262,16 @@ def is_value(text: str) -> bool:
 
 def is_number(text: str) -> bool:
     """A bare number (a score or weight cell)."""
+    if len(text) > _LONGEST_WORD:
+        return False
     compact = squash(nfkc(text))
     return bool(re.fullmatch(r"\d+(?:\.\d+)?", compact))
 
 
 def is_unit(text: str) -> bool:
     """A 度量单位 cell: a short unit with no number in it (%, 人次, 元/人)."""
+    if len(text) > _LONGEST_WORD:
+        return False
     compact = squash(nfkc(text))
     if not compact or len(compact) > 6 or any(c.isdigit() for c in compact) or _VALUE_WORDS.search(compact):
         return False
@@ -297,6 +315,8 @@ def is_placeholder(text: str) -> bool:
 
 def is_template_debris(name: str) -> bool:
     """A template row with nothing filled in ("指标2:", "……", "1、") rather than an indicator."""
+    if len(name) > _LONGEST_CELL:
+        return False
     compact = squash(nfkc(name))
     compact = re.sub(r"^(?:指标\d*|\d{1,3})[:：、.．]?", "", compact)
     return not compact or is_placeholder(compact)

@@ -137,3 +137,14 @@ def test_a_mirror_copy_reads_like_the_simplified_one() -> None:
     mirror = read_text(render(gold, "traditional", seed=3), "b.txt").as_json()
     assert comparable(mirror) == comparable(plain) == comparable(gold)
     assert mirror["department"] == plain["department"] == "天津市宁河区教育局"
+
+
+def test_a_table_run_together_on_one_long_line_keeps_each_rows_own_text() -> None:
+    """Every row of a table printed on one line is read, and each indicator's raw text is its own row, not the
+    whole line again (which a 5 MB line would repeat for every indicator)."""
+    rows = "  ".join(f"产出指标  数量指标  改造学校{i}号楼面积  ≥{i + 100}平方米" for i in range(200))
+    text = f"2023年度项目支出绩效目标表\n项目名称：学校改造\n一级指标  二级指标  三级指标  指标值  {rows}\n"
+    indicators = read_text(text, "one-line.txt").records[0].indicators
+    assert [(i.name, i.annual_value) for i in indicators] == [
+        (f"改造学校{i}号楼面积", f"≥{i + 100}平方米") for i in range(200)]
+    assert all(i.line == 3 and i.raw.split("\t") == [i.name, i.annual_value] for i in indicators)
