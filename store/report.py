@@ -51,6 +51,7 @@ _WRAP = Alignment(vertical="top")
 _ZIP_LEVEL = 1  # the sheets are repetitive XML: level 1 packs them nearly as small as the default, in half the time
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _COLUMN_LETTERS: list[str] = []
+_BATCH_ROWS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,28 +152,40 @@ class _FastSheet(WriteOnlyWorksheet):
     not accept goes through openpyxl's own writer instead, as does a value it has no fast path for."""
 
     def _write_rows(self) -> Generator[None, list[Any], None]:
-        """Receive the appended rows and write them (WriteOnlyWorksheet's streaming loop, with the fast path)."""
+        """Receive the appended rows and write them (WriteOnlyWorksheet's streaming loop, with the fast path:
+        rows are parsed in batches, and a batch lxml refuses is written again row by row)."""
         xf = self._writer.xf.send(True)
+        pending: list[tuple[list[Any], int, str, list[Cell]]] = []
+
+        def flush() -> None:
+            try:
+                batch = etree.fromstring("".join(["<rows>", *(row[2] for row in pending), "</rows>"]))
+            except etree.XMLSyntaxError:
+                for values, number, _text, _commented in pending:
+                    self._writer.write_row(xf, self._values_to_row(values, number), number)
+            else:
+                for element in batch:
+                    xf.write(element)
+                for _values, _number, _text, commented in pending:
+                    self._comments.extend(CommentRecord.from_cell(cell) for cell in commented)
+            pending.clear()
+
         with xf.element("sheetData"):
             number = 1
             try:
                 while True:
                     values = yield
                     found = _row_xml(values, number)
-                    element = None
-                    if found is not None:
-                        try:
-                            element = etree.fromstring(found[0])
-                        except etree.XMLSyntaxError:
-                            element = None
-                    if element is None:
+                    if found is None:
+                        flush()
                         self._writer.write_row(xf, self._values_to_row(values, number), number)
                     else:
-                        xf.write(element)
-                        self._comments.extend(CommentRecord.from_cell(cell) for cell in found[1])
+                        pending.append((values, number, *found))
+                        if len(pending) >= _BATCH_ROWS:
+                            flush()
                     number += 1
             except GeneratorExit:
-                pass
+                flush()
         self._writer.xf.send(None)
 
 
