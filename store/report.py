@@ -96,11 +96,11 @@ def cell_text(value: str) -> str:
     return value[:_CELL_LIMIT]
 
 
-def _column_letter(index: int) -> str:
-    """The letter of a 0-based column ("A" for 0), remembered: every cell of every row asks."""
-    while len(_COLUMN_LETTERS) <= index:
+def _column_letters(count: int) -> list[str]:
+    """The letters of the first ``count`` columns at least ("A" at 0), remembered: every cell asks."""
+    while len(_COLUMN_LETTERS) < count:
         _COLUMN_LETTERS.append(get_column_letter(len(_COLUMN_LETTERS) + 1))
-    return _COLUMN_LETTERS[index]
+    return _COLUMN_LETTERS
 
 
 def _row_xml(values: Sequence[Any], number: int) -> tuple[str, list[Cell]] | None:
@@ -108,9 +108,12 @@ def _row_xml(values: Sequence[Any], number: int) -> tuple[str, list[Cell]] | Non
     cell with its style id), and the cells that carry a comment; None when a value needs openpyxl's own cell
     writer (a formula, a date, a hyperlink, a value of another type)."""
     row = str(number)
+    letters = _column_letters(len(values))
     parts = [f'<row r="{row}">']
     commented: list[Cell] = []
     for index, value in enumerate(values):
+        if value is None:
+            continue
         kind = type(value)
         style = ""
         if kind is WriteOnlyCell or kind is Cell:
@@ -123,23 +126,19 @@ def _row_xml(values: Sequence[Any], number: int) -> tuple[str, list[Cell]] | Non
                 commented.append(value)
             value = value.value
             kind = type(value)
-            if kind is not str and kind is not int and kind is not float and value is not None:
-                return None
-        if kind is str:
-            if not value:
+            if value is None or value == "":
                 if style:
-                    parts.append(f'<c r="{_column_letter(index)}{row}"{style}/>')
+                    parts.append(f'<c r="{letters[index]}{row}"{style}/>')
                 continue
-            space = ' xml:space="preserve"' if value != value.strip() else ""
-            parts.append(f'<c r="{_column_letter(index)}{row}"{style} t="inlineStr"><is><t{space}>'
-                         f'{value.translate(_XML_TEXT)}</t></is></c>')
+        if kind is str:
+            if value:
+                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+                parts.append(f'<c r="{letters[index]}{row}"{style} t="inlineStr"><is><t{space}>'
+                             f'{value.translate(_XML_TEXT)}</t></is></c>')
         elif kind is int:
-            parts.append(f'<c r="{_column_letter(index)}{row}"{style} t="n"><v>{value}</v></c>')
+            parts.append(f'<c r="{letters[index]}{row}"{style} t="n"><v>{value}</v></c>')
         elif kind is float and math.isfinite(value):
-            parts.append(f'<c r="{_column_letter(index)}{row}"{style} t="n"><v>{value:.16g}</v></c>')
-        elif value is None:
-            if style:
-                parts.append(f'<c r="{_column_letter(index)}{row}"{style}/>')
+            parts.append(f'<c r="{letters[index]}{row}"{style} t="n"><v>{value:.16g}</v></c>')
         else:
             return None
     parts.append("</row>")
