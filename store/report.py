@@ -103,15 +103,40 @@ def _column_letters(count: int) -> list[str]:
     return _COLUMN_LETTERS
 
 
+def _dense(row: Sequence[Any]) -> Sequence[Any]:
+    return row.dense() if type(row) is _Sparse else row
+
+
+class _Sparse(tuple):
+    """A row given as (0-based column, value) pairs in column order: a matrix row holds a few regions of 170."""
+
+    __slots__ = ()
+
+    @property
+    def width(self) -> int:
+        return self[-1][0] + 1 if self else 0
+
+    def dense(self) -> list[Any]:
+        values: list[Any] = [None] * self.width
+        for index, value in self:
+            values[index] = value
+        return values
+
+
+def _cells(row: Sequence[Any]) -> Iterable[tuple[int, Any]]:
+    """A row's (0-based column, value) pairs."""
+    return row if type(row) is _Sparse else enumerate(row)
+
+
 def _row_xml(values: Sequence[Any], number: int) -> tuple[str, list[Cell]] | None:
     """A row as the sheet's XML, the way openpyxl writes it in write-only mode (strings inline, a styled
     cell with its style id), and the cells that carry a comment; None when a value needs openpyxl's own cell
     writer (a formula, a date, a hyperlink, a value of another type)."""
     row = str(number)
-    letters = _column_letters(len(values))
+    letters = _column_letters(values.width if type(values) is _Sparse else len(values))
     parts = [f'<row r="{row}">']
     commented: list[Cell] = []
-    for index, value in enumerate(values):
+    for index, value in _cells(values):
         if value is None:
             continue
         kind = type(value)
@@ -161,7 +186,7 @@ class _FastSheet(WriteOnlyWorksheet):
                 batch = etree.fromstring("".join(["<rows>", *(row[2] for row in pending), "</rows>"]))
             except etree.XMLSyntaxError:
                 for values, number, _text, _commented in pending:
-                    self._writer.write_row(xf, self._values_to_row(values, number), number)
+                    self._writer.write_row(xf, self._values_to_row(_dense(values), number), number)
             else:
                 for element in batch:
                     xf.write(element)
@@ -177,7 +202,7 @@ class _FastSheet(WriteOnlyWorksheet):
                     found = _row_xml(values, number)
                     if found is None:
                         flush()
-                        self._writer.write_row(xf, self._values_to_row(values, number), number)
+                        self._writer.write_row(xf, self._values_to_row(_dense(values), number), number)
                     else:
                         pending.append((values, number, *found))
                         if len(pending) >= _BATCH_ROWS:
@@ -216,18 +241,19 @@ class _Sheet:
         self.freeze = freeze
         self.fixed_widths = widths or {}
 
-    def add(self, row: list[Any]) -> None:
-        while row and row[-1] is None:
+    def add(self, row: list[Any] | _Sparse) -> None:
+        """Keep a row (a matrix row as _Sparse pairs) until the widths are known."""
+        while type(row) is list and row and row[-1] is None:
             row.pop()  # a matrix row ends where its last region is: the rest costs time, not cells
         self.rows.append(row)
 
     def write(self) -> None:
         sheet = self.sheet
-        columns = max([len(self.header), *(len(row) for row in self.rows)])
+        columns = max([len(self.header), *(row.width if type(row) is _Sparse else len(row) for row in self.rows)])
         widths = [cell_len(str(name)) + 2 for name in self.header] + [4] * (columns - len(self.header))
         limits = [self.fixed_widths.get(index, _WIDTH_LIMIT) for index in range(1, columns + 1)]
         for row in self.rows:
-            for index, value in enumerate(row):
+            for index, value in _cells(row):
                 if value is None or widths[index] >= limits[index]:
                     continue
                 text = value.value if isinstance(value, Cell) else value
@@ -249,8 +275,9 @@ class _Sheet:
             cell.fill = _HEADER_FILL
             header.append(cell)
         sheet.append(header)
+        fast = isinstance(sheet, _FastSheet)
         for row in self.rows:
-            sheet.append(row)
+            sheet.append(row if fast else _dense(row))
         last = len(self.rows) + 1
         sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{last}"
         self.rows = []
@@ -323,7 +350,7 @@ def write_report(workspace: Workspace, path: Path, *, force: bool = False,
     flagged_cells = 0
     for item in items:
         sheet = table.sheet
-        cells: list[Any] = [None] * len(regions)
+        cells: list[tuple[int, Any]] = []
         by_region: dict[str, list[compare.TargetRow]] = {}
         for target_row in item.rows:
             by_region.setdefault(target_row.region, []).append(target_row)
@@ -331,11 +358,13 @@ def write_report(workspace: Workspace, path: Path, *, force: bool = False,
             text = " / ".join(dict.fromkeys(_target_text(item, target_row) for target_row in rows))
             flags = [(target_row.name, flag) for target_row in rows for flag in target_row.flags]
             if flags:
-                cells[column_of[region]] = _flagged_cell(sheet, text, flags)
+                cells.append((3 + column_of[region], _flagged_cell(sheet, text, flags)))
                 flagged_cells += 1
             else:
-                cells[column_of[region]] = _text(sheet, text)
-        table.add([_code(numbers[item.concept_id]), _text(sheet, item.name), item.unit or None, *cells])
+                cells.append((3 + column_of[region], _text(sheet, text)))
+        cells.sort(key=lambda cell: cell[0])
+        table.add(_Sparse([(0, _code(numbers[item.concept_id])), (1, _text(sheet, item.name)), (2, item.unit or None),
+                           *cells]))
     table.write()
 
     say("覆盖")
