@@ -640,8 +640,11 @@ def _flags(rows: list[_Light]) -> tuple[dict[int, list[Flag]], str | None, str |
                         f"{row[4]} ({value.unit or 'no unit'}) cannot be compared with the {unit or 'unitless'} "
                         f"targets of {_regions_text(others)}")))
     # operators pointing opposite ways: a floor (≥) where others set a ceiling (≤)
-    floors = {rows[index][1] for index in in_dimension if rows[index][5].direction > 0}  # type: ignore[union-attr]
-    ceilings = {rows[index][1] for index in in_dimension if rows[index][5].direction < 0}  # type: ignore[union-attr]
+    # regions in row order (dicts, not sets): an explanation names the same regions every time
+    floors = dict.fromkeys(rows[index][1] for index in in_dimension
+                           if rows[index][5].direction > 0)  # type: ignore[union-attr]
+    ceilings = dict.fromkeys(rows[index][1] for index in in_dimension
+                             if rows[index][5].direction < 0)  # type: ignore[union-attr]
     if floors and ceilings:
         for index in in_dimension:
             direction = rows[index][5].direction  # type: ignore[union-attr]
@@ -677,8 +680,8 @@ def _flags(rows: list[_Light]) -> tuple[dict[int, list[Flag]], str | None, str |
     # a qualitative target among numbers
     words = [index for index, row in enumerate(rows) if row[4] and not row[6] and row[5] is None]
     if words and dimension is not None:
-        numeric_regions = {row[1] for row in rows if row[4] and not row[6] and row[5] is not None}
-        word_regions = {rows[index][1] for index in words} - numeric_regions
+        numeric_regions = dict.fromkeys(row[1] for row in rows if row[4] and not row[6] and row[5] is not None)
+        word_regions = {rows[index][1] for index in words} - numeric_regions.keys()
         if numeric_regions and len(word_regions) <= len(numeric_regions):
             example = next(row[4] for row in rows if row[4] and not row[6] and row[5] is not None)
             for index in words:

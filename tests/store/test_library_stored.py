@@ -4,6 +4,7 @@ process's write to store them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -141,3 +142,17 @@ def test_the_listing_does_not_wait_on_another_process_writing(workspace_copy, tm
         compare._LIBRARIES.clear()
         assert compare.concept_rows(workspace) == fresh(workspace)
         assert stored(workspace)[0] == len(fresh(workspace))
+
+
+EXPLAIN = ("from store import compare\n"
+           "rows = [(n, region, '满意度', None, value, compare._comparable(value, '满意度'), False)"
+           " for n, (region, value)"
+           " in enumerate([('广州市', '≤75%'), ('抚顺市', '≥80%'), ('湛江市', '≥85%'), ('金寨县', '≥90%'),"
+           " ('韶关市曲江区', '≥95%'), ('惠州市', '≥95%')])]\n"
+           "print(compare._flags(rows)[0][0][0].explanation)\n")
+
+
+def test_explanations_name_the_regions_in_the_same_order_in_every_process() -> None:
+    outputs = {subprocess.run([sys.executable, "-c", EXPLAIN], check=True, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 9)}
+    assert outputs == {"≤75% sets a ceiling where 抚顺市、湛江市、金寨县 and 2 more set a floor (≥80%)\n"}
