@@ -1,8 +1,9 @@
 """The crosswalk as a result: per concept, every region's targets side by side in a comparable unit with the
 flags a reviewer wants to see; the library of concepts; coverage concept × region; the regions' own (个性)
 indicators. Textual-free frozen dataclasses for a screen to show as they are, read in one ordered query;
-the library is remembered per workspace file and only the concepts that decisions touched are worked out
-again, so that a screen listing 10,000 concepts reopens at once.
+the library is remembered per workspace file, in memory and in the workspace (library_rows, with the
+decision and documents it was worked out after), and only the concepts that decisions touched since are
+worked out again, so that a screen listing 10,000 concepts opens at once, in a new process too.
 
 Flags (each with its explanation), worked out over each member's distinct targets: operators pointing
 opposite ways (≥70% vs ≤75%), units that cannot be compared (a percent beside a count), level-2
