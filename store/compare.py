@@ -1,8 +1,9 @@
 """The crosswalk as a result: per concept, every region's targets side by side in a comparable unit with the
 flags a reviewer wants to see; the library of concepts; coverage concept × region; the regions' own (个性)
 indicators. Textual-free frozen dataclasses for a screen to show as they are, read in one ordered query;
-the library is remembered per workspace file and only the concepts that decisions touched are worked out
-again, so that a screen listing 10,000 concepts reopens at once.
+the library is remembered per workspace file, in memory and in the workspace (library_rows, with the
+decision and documents it was worked out after), and only the concepts that decisions touched since are
+worked out again, so that a screen listing 10,000 concepts opens at once, in a new process too.
 
 Flags (each with its explanation), worked out over each member's distinct targets: operators pointing
 opposite ways (≥70% vs ≤75%), units that cannot be compared (a percent beside a count), level-2
@@ -14,12 +15,14 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import statistics
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from store.errors import WorkspaceError
 from store.levels import LEVEL2_PARENT
 from store.model import Target
 from store.targets import Comparable, comparable, parse_target
@@ -323,7 +326,7 @@ def _concept_rows(workspace: Workspace, concept_ids: list[int] | None, total: in
 class _Library:
     """The library rows last worked out for one workspace file, and what they were worked out from."""
 
-    documents: tuple
+    stamp: str  # _LIBRARY_FORMAT and the documents' stamp
     last_event: int
     rows: dict[int, ConceptRow]
 
@@ -331,6 +334,8 @@ class _Library:
 _LIBRARIES: dict[tuple[int, int], _Library] = {}
 _LIBRARIES_LOCK = threading.Lock()
 _INCREMENTAL_LIMIT = 500  # more concepts touched since last time than this: work everything out again
+_LIBRARY_FORMAT = 1  # the stored rows' format and rules: a zhibiao that works rows out otherwise bumps it
+_STORE_WAIT_MS = 200  # how long storing the rows waits for another process's write
 
 
 def _documents_stamp(workspace: Workspace) -> tuple:
@@ -353,33 +358,91 @@ def _touched_concepts(workspace: Workspace, after: int) -> set[int] | None:
     return touched
 
 
+def _stored_library(workspace: Workspace, stamp: str, last_event: int) -> _Library | None:
+    """The library rows stored in the workspace when they were worked out for these documents and no later
+    decision than ``last_event`` (None otherwise)."""
+    connection = workspace.connection
+    state = connection.execute("SELECT stamp, last_event FROM library_state WHERE id = 1").fetchone()
+    if state is None or state[0] != stamp or state[1] > last_event:
+        return None
+    total = json.loads(stamp)[1][4]
+    rows = {}
+    for concept_id, name, level1, level2, members, regions_json, occurrences, flags, unit, spread in \
+            connection.execute("SELECT concept_id, name, level1, level2, members, regions, occurrences, flags,"
+                               " unit, spread FROM library_rows"):
+        rows[concept_id] = ConceptRow(concept_id, name, level1, level2, members, tuple(json.loads(regions_json)),
+                                      total, occurrences, tuple(flags.split()), unit, spread)
+    return _Library(stamp, state[1], rows)
+
+
+def _store_library(workspace: Workspace, library: _Library, changed: Iterable[int] | None) -> None:
+    """Store the library rows (only the ``changed`` concepts' when not None) and what they were worked out
+    after. Skipped when the workspace cannot be written now: the rows are a cache, worked out again next
+    time, and a screen listing them never waits on another process's import."""
+    connection = workspace.connection
+    if workspace.read_only or connection.in_transaction:
+        return
+    ids = sorted(library.rows) if changed is None else sorted(changed)
+    values = [(row.id, row.name, row.level1, row.level2, row.members, json.dumps(row.regions, ensure_ascii=False),
+               row.occurrences, " ".join(row.flags), row.unit, row.spread)
+              for row in (library.rows.get(concept_id) for concept_id in ids) if row is not None]
+    gone = [(concept_id,) for concept_id in ids if concept_id not in library.rows]
+    waits = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    connection.execute(f"PRAGMA busy_timeout = {_STORE_WAIT_MS}")
+    try:
+        with workspace.transaction():
+            state = connection.execute("SELECT stamp, last_event FROM library_state WHERE id = 1").fetchone()
+            if changed is not None and (state is None or state[0] != library.stamp):
+                return  # the stored rows are of other documents: only a whole library replaces them
+            if changed is None:
+                connection.execute("DELETE FROM library_rows")
+            else:
+                connection.executemany("DELETE FROM library_rows WHERE concept_id = ?", gone)
+            connection.executemany("INSERT OR REPLACE INTO library_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   values)
+            connection.execute("INSERT OR REPLACE INTO library_state (id, stamp, last_event) VALUES (1, ?, ?)",
+                               (library.stamp, library.last_event))
+    except (WorkspaceError, sqlite3.Error):
+        pass
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(waits)}")
+
+
 def concept_rows(workspace: Workspace) -> list[ConceptRow]:
     """The library: every concept with level 1/2, members, regions covered, occurrences, flags (the
     concepts screen's rows, in concept id order).
 
-    The rows are remembered per workspace file: after decisions only the concepts they touched are worked
-    out again, after an import everything, so that a screen reopened on 10,000 concepts answers at once.
+    The rows are remembered per workspace file, in memory and in the workspace itself: after decisions only
+    the concepts they touched are worked out again, after an import everything, so that a screen opened on
+    10,000 concepts answers at once.
     """
     status = os.stat(workspace.path)
     identity = (status.st_dev, status.st_ino)
     documents = _documents_stamp(workspace)
+    stamp = json.dumps([_LIBRARY_FORMAT, list(documents)], ensure_ascii=False)
     last_event = workspace.connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     with _LIBRARIES_LOCK:
         library = _LIBRARIES.get(identity)
+    if library is None or library.stamp != stamp or library.last_event > last_event:
+        library = _stored_library(workspace, stamp, last_event)
     touched = None
-    if library is not None and library.documents == documents and last_event >= library.last_event:
+    if library is not None and library.stamp == stamp and last_event >= library.last_event:
         touched = _touched_concepts(workspace, library.last_event) if last_event > library.last_event else set()
     if touched is None:
-        rows = {row.id: row for row in _concept_rows(workspace, None, documents[4])}
+        library = _Library(stamp, last_event, {row.id: row for row in _concept_rows(workspace, None, documents[4])})
+        _store_library(workspace, library, None)
     else:
         assert library is not None
-        rows = dict(library.rows)
-        if touched:
+        if touched or last_event > library.last_event:
+            rows = dict(library.rows)
             for concept_id in touched:
                 rows.pop(concept_id, None)
             rows.update((row.id, row) for row in _concept_rows(workspace, sorted(touched), documents[4]))
+            library = _Library(stamp, last_event, rows)
+            _store_library(workspace, library, touched)
     with _LIBRARIES_LOCK:
-        _LIBRARIES[identity] = _Library(documents, last_event, rows)
+        _LIBRARIES[identity] = library
+    rows = library.rows
     return [rows[concept_id] for concept_id in sorted(rows)]
 
 
@@ -578,8 +641,11 @@ def _flags(rows: list[_Light]) -> tuple[dict[int, list[Flag]], str | None, str |
                         f"{row[4]} ({value.unit or 'no unit'}) cannot be compared with the {unit or 'unitless'} "
                         f"targets of {_regions_text(others)}")))
     # operators pointing opposite ways: a floor (≥) where others set a ceiling (≤)
-    floors = {rows[index][1] for index in in_dimension if rows[index][5].direction > 0}  # type: ignore[union-attr]
-    ceilings = {rows[index][1] for index in in_dimension if rows[index][5].direction < 0}  # type: ignore[union-attr]
+    # regions in row order (dicts, not sets): an explanation names the same regions every time
+    floors = dict.fromkeys(rows[index][1] for index in in_dimension
+                           if rows[index][5].direction > 0)  # type: ignore[union-attr]
+    ceilings = dict.fromkeys(rows[index][1] for index in in_dimension
+                             if rows[index][5].direction < 0)  # type: ignore[union-attr]
     if floors and ceilings:
         for index in in_dimension:
             direction = rows[index][5].direction  # type: ignore[union-attr]
@@ -615,8 +681,8 @@ def _flags(rows: list[_Light]) -> tuple[dict[int, list[Flag]], str | None, str |
     # a qualitative target among numbers
     words = [index for index, row in enumerate(rows) if row[4] and not row[6] and row[5] is None]
     if words and dimension is not None:
-        numeric_regions = {row[1] for row in rows if row[4] and not row[6] and row[5] is not None}
-        word_regions = {rows[index][1] for index in words} - numeric_regions
+        numeric_regions = dict.fromkeys(row[1] for row in rows if row[4] and not row[6] and row[5] is not None)
+        word_regions = {rows[index][1] for index in words} - numeric_regions.keys()
         if numeric_regions and len(word_regions) <= len(numeric_regions):
             example = next(row[4] for row in rows if row[4] and not row[6] and row[5] is not None)
             for index in words:

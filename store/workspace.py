@@ -28,7 +28,7 @@ from store.files import Guarded, Protected, guarded, identity, kind_of, status_t
 from store.model import Document, where_in_file
 from store.text import key_name
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x7A686962  # "zhib" in the file header: this SQLite file is a zhibiao workspace
 # the tables every zhibiao workspace has had since the first schema (a workspace from before the mark)
 _CORE_TABLES = frozenset({"documents", "records", "regional_indicators", "indicators", "warnings"})
@@ -205,7 +205,28 @@ CREATE TABLE learned_terms (
 CREATE INDEX learned_terms_event ON learned_terms(event_id);
 ALTER TABLE suggestions ADD COLUMN tier TEXT NOT NULL DEFAULT 'possible';
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5, 6: _SCHEMA_V6}
+# Version 7: the concepts library as last worked out (one row per concept, and the decision and documents it
+# was worked out after), so that the concepts screen opens on 10,000 concepts without working them all out.
+_SCHEMA_V7 = """
+CREATE TABLE library_rows (
+    concept_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    level1 TEXT,
+    level2 TEXT,
+    members INTEGER NOT NULL,
+    regions TEXT NOT NULL,
+    occurrences INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    unit TEXT,
+    spread TEXT NOT NULL
+);
+CREATE TABLE library_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    stamp TEXT NOT NULL,
+    last_event INTEGER NOT NULL
+);
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5, 6: _SCHEMA_V6, 7: _SCHEMA_V7}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
