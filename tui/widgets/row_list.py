@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableSequence
+
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -53,13 +55,13 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, empty: str = "", name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.rows: list[Text] = []
+        self.rows: MutableSequence[Text] = []  # a list, or rows made as they are drawn
         self.empty = empty
         self._strips: dict[tuple, Strip] = {}  # rendered rows, by (row, width, scroll, cursor, focus)
         self._blank: tuple[int, Strip] | None = None  # (width, line) below the last row
         self._style: Style | None = None
 
-    def set_rows(self, rows: list[Text], cursor: int = 0, *, announce: bool = True) -> None:
+    def set_rows(self, rows: MutableSequence[Text], cursor: int = 0, *, announce: bool = True) -> None:
         """Show new rows; ``announce`` posts Highlighted for the cursor row (not when redrawing in place)."""
         drawn = len(self.rows)
         self.rows = rows
