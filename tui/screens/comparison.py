@@ -51,7 +51,7 @@ class ComparisonScreen(ResultScreen):
         yield TextPanel(id="comparison-status", classes="status")
         yield TextPanel(Text("reading the concept…", style="dim"), id="comparison-title")
         yield TextPanel(header(TARGET_COLUMNS), id="comparison-header", classes="table-header")
-        yield RowList(id="targets", empty="reading the concept…")
+        yield RowList(id="targets", empty="reading the concept…", opens=False)
         yield TextPanel(id="comparison-detail")
         yield KeyBar()
 

@@ -56,7 +56,7 @@ class CoverageScreen(ResultScreen):
         yield RowList(id="coverage", empty="reading the coverage…")
         yield TextPanel(id="own-title", classes="section-title")
         yield TextPanel(header(OWN_COLUMNS), id="own-header", classes="table-header")
-        yield RowList(id="own", empty="reading the regions' own indicators…")
+        yield RowList(id="own", empty="reading the regions' own indicators…", opens=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
