@@ -408,11 +408,13 @@ def coverage_order(row: ConceptRow) -> tuple:
 
 def most_covered(workspace: Workspace, limit: int) -> list[ConceptRow]:
     """The ``limit`` first concepts in :func:`coverage_order`, worked out alone: chosen by one count over the
-    members, so that they come in a fraction of the time the whole library takes."""
+    members, so that they come in a fraction of the time the whole library takes. The count walks the regional
+    indicators' (region, key) index and looks each one up among the members (CROSS JOIN keeps that order):
+    reading their regions from the table itself, row by row, takes twice as long."""
     chosen = [concept_id for (concept_id,) in workspace.connection.execute(
-        "SELECT m.concept_id FROM concept_members m JOIN regional_indicators ri ON ri.id = m.regional_indicator_id"
-        " GROUP BY m.concept_id ORDER BY count(DISTINCT ri.region) DESC, count(*) DESC, m.concept_id LIMIT ?",
-        (limit,))]
+        "SELECT m.concept_id FROM regional_indicators ri CROSS JOIN concept_members m"
+        " ON m.regional_indicator_id = ri.id GROUP BY m.concept_id"
+        " ORDER BY count(DISTINCT ri.region) DESC, count(*) DESC, m.concept_id LIMIT ?", (limit,))]
     rows = _concept_rows(workspace, chosen, total_regions(workspace))
     return sorted(rows, key=coverage_order)
 

@@ -27,7 +27,7 @@ from tui.widgets import KeyBar, RowList
 from tui.widgets.library_rows import CONCEPT_COLUMNS, concept_text
 from tui.widgets.table import LazyRows, TextPanel, header
 
-PREVIEW_ROWS = 200  # concepts shown while the whole library of a large workspace is being worked out
+PREVIEW_ROWS = 100  # concepts shown while the whole library of a large workspace is being worked out: pages of them
 
 
 class ResultScreen(Screen[bool]):
