@@ -3,6 +3,7 @@ again with openpyxl) or SSSOM; a path that cannot be written is said in one line
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from app_helpers import SIZE, notifications, settle
 from crosswalk_families import mapped_copy
 from openpyxl import load_workbook
 
+from store import report
 from tui.app import make_app
 from tui.exports import format_of, with_format
 from tui.screens import ExportDialog
@@ -51,6 +53,47 @@ async def test_the_export_dialog_writes_the_workbook(mapped: Path, tmp_path: Pat
         fushun = rows["参保人政策范围内住院费用报销比例"][header.index("抚顺市")]
         assert fushun.value == "≤75%" and "ceiling" in fushun.comment.text
         assert book["图表"]._charts  # a bar chart for a concept whose targets are numeric and comparable
+
+
+async def test_the_workbook_is_written_in_a_worker_that_says_which_sheet(mapped: Path, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    """While the worker writes (held at its second sheet here), the screen answers keys and its status line
+    says which sheet is being written; then the file is there and the status line is clear again."""
+    reached, release = threading.Event(), threading.Event()
+    write_report = report.write_report
+
+    def held(workspace, path, *, progress=None):
+        def step(name: str) -> None:
+            progress(name)
+            if name == "对照":
+                reached.set()
+                release.wait(30)
+        return write_report(workspace, path, progress=step)
+
+    monkeypatch.setattr(report, "write_report", held)
+    app = make_app(mapped, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(tmp_path / "crosswalk.xlsx")
+        await pilot.press("enter")
+        for _ in range(300):
+            if reached.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        status = app.screen.query_one("#library-status").text.plain
+        assert "exporting crosswalk.xlsx: 对照" in status
+        await pilot.press("s")  # the screen still answers: sorted by occurrences
+        assert "sorted by occurrences" in app.screen.query_one("#library-status").text.plain
+        assert not (tmp_path / "crosswalk.xlsx").exists()
+        release.set()
+        await settle(pilot)
+        assert (tmp_path / "crosswalk.xlsx").exists()
+        assert "exporting" not in app.screen.query_one("#library-status").text.plain
 
 
 async def test_the_export_dialog_writes_sssom_and_the_mapping(mapped: Path, tmp_path: Path) -> None:
