@@ -236,3 +236,16 @@ async def test_a_library_that_cannot_be_read_says_so(mapped, monkeypatch) -> Non
         assert "reading the concepts…" not in status(app, "library-status")
         assert app.screen.query_one("#concepts", RowList).empty == "the concepts could not be read"
         assert any("reading the concepts failed" in message for message in notifications(app))
+
+
+async def test_document_text_in_the_library_and_a_comparison_is_shown_literally(mapped) -> None:
+    path, concepts = mapped
+    with Workspace(path) as workspace:
+        Review(workspace, "mallory").rename(concepts["参保率"], "[bold red]参保率[/]\x1b[2J")
+    app = make_app(path, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_library(app, pilot)
+        assert rows(app, "concepts")[1].startswith("[bold red]参保率[/]␛[2J")
+        await open_concept(app, pilot, "[bold red]参保率[/]\x1b[2J")
+        assert status(app, "comparison-title").startswith("[bold red]参保率[/]␛[2J")
+        assert "[bold red]参保率[/]␛[2J" in status(app, "comparison-status")
