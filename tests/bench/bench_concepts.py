@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -121,6 +122,7 @@ def main() -> None:
         with Workspace(db) as workspace:
             concepts = workspace.connection.execute("SELECT count(*) FROM concepts").fetchone()[0]
             print(f"workspace: {workspace.counts()}; {concepts} concepts")
+        print("load average before: {:.1f} {:.1f} {:.1f} on {} cores".format(*os.getloadavg(), os.cpu_count()))
         runs = []
         for _run in range(args.runs):
             compare._LIBRARIES.clear()  # as a new app process: nothing remembered
@@ -132,6 +134,7 @@ def main() -> None:
                 continue
             print(f"{key}: median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
                   + (" (target ≤ 500 ms)" if key == "first rows" else ""))
+        print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
