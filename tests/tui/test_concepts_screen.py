@@ -249,3 +249,20 @@ async def test_document_text_in_the_library_and_a_comparison_is_shown_literally(
         await open_concept(app, pilot, "[bold red]参保率[/]\x1b[2J")
         assert status(app, "comparison-title").startswith("[bold red]参保率[/]␛[2J")
         assert "[bold red]参保率[/]␛[2J" in status(app, "comparison-status")
+
+
+async def test_on_a_narrow_terminal_the_compared_target_stays_in_view(mapped) -> None:
+    path, _concepts = mapped
+    app = make_app(path, reviewer="alice", keymap={})
+    async with app.run_test(size=(90, 30)) as pilot:
+        await open_library(app, pilot)
+        await open_concept(app, pilot, "居民参保率")
+        fushun = next(row for row in rows(app, "targets") if row.startswith("抚顺市"))
+        assert fushun.split()[:5] == ["抚顺市", "城乡居民基本医保参保率", "—", "≥85%", "!≥85%"]
+        assert status(app, "comparison-header").split()[:5] == ["region", "indicator", "period", "annual", "compared"]
+        zhanjiang = next(row for row in rows(app, "targets") if row.startswith("湛江市"))
+        assert zhanjiang.split()[1:5] == ["以常住人口数为基数计算的…", "—", "95", "95%"]
+        await pilot.resize_terminal(160, 45)  # wider again: more of the name
+        await settle(pilot)
+        zhanjiang = next(row for row in rows(app, "targets") if row.startswith("湛江市"))
+        assert zhanjiang.split()[1] == "以常住人口数为基数计算的基本参…"

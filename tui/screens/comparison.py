@@ -21,7 +21,7 @@ from tui.screens.decide import decide, rename
 from tui.screens.library_list import ResultScreen, map_to
 from tui.session import Decision
 from tui.widgets import KeyBar, RowList
-from tui.widgets.library_rows import TARGET_COLUMNS, comparison_title, target_detail, target_text
+from tui.widgets.library_rows import comparison_title, target_columns, target_detail, target_text
 from tui.widgets.table import LazyRows, TextPanel, header
 
 
@@ -50,7 +50,7 @@ class ComparisonScreen(ResultScreen):
     def compose(self) -> ComposeResult:
         yield TextPanel(id="comparison-status", classes="status")
         yield TextPanel(Text("reading the concept…", style="dim"), id="comparison-title")
-        yield TextPanel(header(TARGET_COLUMNS), id="comparison-header", classes="table-header")
+        yield TextPanel(id="comparison-header", classes="table-header")
         yield RowList(id="targets", empty="reading the concept…", opens=False)
         yield TextPanel(id="comparison-detail")
         yield KeyBar()
@@ -126,13 +126,19 @@ class ComparisonScreen(ResultScreen):
             self.show_status()
             return
         title.show(comparison_title(item))
+        columns = target_columns(self.app.size.width - 4)  # the list's margins and its cursor's room
+        self.query_one("#comparison-header", TextPanel).show(header(columns))
         # a member's region and name on its first target only
         rows = [(row, index == 0 or item.rows[index - 1].regional_indicator_id != row.regional_indicator_id)
                 for index, row in enumerate(item.rows)]
-        self.list.set_rows(LazyRows(rows, lambda pair: target_text(item, *pair)),
+        self.list.set_rows(LazyRows(rows, lambda pair: target_text(item, *pair, columns)),
                            min(self.list.cursor, max(len(rows) - 1, 0)), announce=False)
         self.show_detail()
         self.show_status()
+
+    def on_resize(self) -> None:
+        if self.comparison is not None:
+            self.show()
 
     def show_detail(self) -> None:
         detail = self.query_one("#comparison-detail", TextPanel)

@@ -91,6 +91,9 @@ class CoverageScreen(ResultScreen):
                 self.query_one(f"#{name}", RowList).refresh()
             self.show_status()
 
+    def on_resize(self) -> None:
+        self.show()  # the regions' columns share the new width
+
     def show(self) -> None:
         coverage = self.coverage
         if coverage is None:

@@ -48,6 +48,16 @@ def concept_text(row: ConceptRow) -> Text:
 
 TARGET_COLUMNS = (Column("region", 12), Column("indicator", 32), Column("period", 14), Column("annual", 14),
                   Column("compared", 12, right=True), Column("flags", 22), Column("projects"))
+INDICATOR_MIN = 12  # the indicator column gives way down to this on a narrow terminal
+
+
+def target_columns(width: int) -> tuple[Column, ...]:
+    """The comparison's columns for a list ``width`` cells wide: on a narrow terminal the indicator's name gives
+    way (cut with …) so that the compared target stays in view."""
+    region, indicator, period, annual, compared, *rest = TARGET_COLUMNS
+    before = region.width + period.width + annual.width + compared.width + 2 * 4  # the columns and their gaps
+    name_width = max(INDICATOR_MIN, min(indicator.width, width - before))
+    return (region, Column(indicator.title, name_width), period, annual, compared, *rest)
 
 
 def compared_text(item: Comparison, row: TargetRow) -> str:
@@ -56,7 +66,8 @@ def compared_text(item: Comparison, row: TargetRow) -> str:
     return item.aligned_text(row) or row.value or "—"
 
 
-def target_text(item: Comparison, row: TargetRow, first_of_member: bool) -> Text:
+def target_text(item: Comparison, row: TargetRow, first_of_member: bool,
+                columns: Sequence[Column] = TARGET_COLUMNS) -> Text:
     """One member's target: region and name (on its first row only), period and annual target as written,
     the compared value (marked when flagged), the flags, the projects it comes from."""
     kinds = [kind for kind in FLAG_KINDS if any(flag.kind == kind for flag in row.flags)]
@@ -66,8 +77,9 @@ def target_text(item: Comparison, row: TargetRow, first_of_member: bool) -> Text
     else:
         compared_cell = fit(compared, 12, "cyan" if item.aligned(row) is not None else "dim", right=True)
     projects = ", ".join(row.projects)
-    return line(TARGET_COLUMNS, (
-        fit(row.region if first_of_member else "", 12, "bold"), fit(row.name if first_of_member else "", 32),
+    return line(columns, (
+        fit(row.region if first_of_member else "", 12, "bold"),
+        fit(row.name if first_of_member else "", columns[1].width),
         fit(row.period_value or "—", 14), fit(row.annual_value or ("—" if not row.actual_value else
                                                                    f"({row.actual_value})"), 14),
         compared_cell, flags_text(kinds), literal(projects, "dim")))
