@@ -251,11 +251,15 @@ async def test_document_text_in_the_library_and_a_comparison_is_shown_literally(
         assert "[bold red]参保率[/]␛[2J" in status(app, "comparison-status")
 
 
-async def test_on_a_narrow_terminal_the_compared_target_stays_in_view(mapped) -> None:
+async def test_on_a_narrow_terminal_the_flags_and_the_compared_target_stay_in_view(mapped) -> None:
     path, _concepts = mapped
     app = make_app(path, reviewer="alice", keymap={})
     async with app.run_test(size=(90, 30)) as pilot:
         await open_library(app, pilot)
+        # the library leaves out the levels and occurrences before the flags
+        assert status(app, "library-header").split() == ["concept", "members", "regions", "targets", "flags"]
+        fushun = next(row for row in rows(app, "concepts") if row.startswith("居民参保率"))
+        assert fushun.split() == ["居民参保率", "5", "5", "of", "5", "≥85%", "–", "100%", "level", "2", "·", "far"]
         await open_concept(app, pilot, "居民参保率")
         fushun = next(row for row in rows(app, "targets") if row.startswith("抚顺市"))
         assert fushun.split()[:5] == ["抚顺市", "城乡居民基本医保参保率", "—", "≥85%", "!≥85%"]

@@ -24,7 +24,7 @@ from tui.screens.dialogs import export_crosswalk
 from tui.screens.help import HelpScreen, help_rows
 from tui.session import Decision, ReviewSession
 from tui.widgets import KeyBar, RowList
-from tui.widgets.library_rows import CONCEPT_COLUMNS, concept_text
+from tui.widgets.library_rows import concept_columns, concept_text
 from tui.widgets.table import LazyRows, TextPanel, header
 
 PREVIEW_ROWS = 100  # concepts shown while the whole library of a large workspace is being worked out: pages of them
@@ -130,7 +130,7 @@ class ConceptList(ResultScreen):
     def compose(self) -> ComposeResult:
         yield TextPanel(id="library-status", classes="status")
         yield Input(placeholder="filter: a concept's name, a level or a region", id="library-filter")
-        yield TextPanel(header(CONCEPT_COLUMNS), id="library-header", classes="table-header")
+        yield TextPanel(id="library-header", classes="table-header")
         yield RowList(id="concepts", empty="reading the concepts…")
         yield KeyBar()
 
@@ -138,7 +138,7 @@ class ConceptList(ResultScreen):
         self.query_one("#library-filter", Input).display = False
         self.list.focus()
         self.follow_background_work()
-        self.show_status()
+        self.show_rows()
         self.reread()
 
     @property
@@ -202,8 +202,13 @@ class ConceptList(ResultScreen):
         cursor = next((index for index, row in enumerate(view) if row.id == keep_id), 0) if keep_id else 0
         self.list.empty = "reading the concepts…" if self.reading else "no concept matches" if \
             self.library.rows else "no concepts yet: approve a pair on the main screen to make one"
-        self.list.set_rows(LazyRows(view, concept_text), cursor, announce=False)
+        columns = concept_columns(self.app.size.width - 4)  # the list's margins and its cursor's room
+        self.query_one("#library-header", TextPanel).show(header(columns))
+        self.list.set_rows(LazyRows(view, lambda row: concept_text(row, columns)), cursor, announce=False)
         self.show_status()
+
+    def on_resize(self) -> None:
+        self.show_rows(self.highlighted_id())
 
     def show_status(self) -> None:
         library = self.library

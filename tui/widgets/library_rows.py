@@ -34,14 +34,40 @@ def flags_text(kinds: Sequence[str]) -> Text:
 CONCEPT_COLUMNS = (Column("concept", 34), Column("level 1 › level 2", 24), Column("members", 7, right=True),
                    Column("regions", 10, right=True), Column("occurrences", 11, right=True),
                    Column("targets", 22), Column("flags"))
+FLAGS_ROOM = 18  # the cells the flags column needs to say a concept's flags
+# narrower layouts, tried in turn until the flags fit: (concept, level 1 › level 2, occurrences, targets) widths,
+# 0 leaving the column out
+_CONCEPT_LAYOUTS = ((34, 24, 11, 22), (24, 16, 11, 22), (20, 0, 11, 18), (16, 0, 0, 16))
 
 
-def concept_text(row: ConceptRow) -> Text:
-    """One concept: name, levels, members, regions covered (k of N), occurrences, the targets' range, flags."""
-    return line(CONCEPT_COLUMNS, (
-        fit(row.name, 34, "bold"), fit(levels_text(row.level1, row.level2), 24, "dim"),
-        fit(str(row.members), 7, right=True), fit(row.coverage, 10, right=True),
-        fit(str(row.occurrences), 11, right=True), fit(row.spread or "—", 22, "cyan"), flags_text(row.flags)))
+def concept_columns(width: int) -> tuple[Column, ...]:
+    """The library's columns for a list ``width`` cells wide: on a narrower terminal the names give way and the
+    levels and occurrences are left out before the flags are."""
+    name, level, members, regions, occurrences, targets, flags = CONCEPT_COLUMNS
+    columns: tuple[Column, ...] = CONCEPT_COLUMNS
+    for name_width, level_width, occurrences_width, targets_width in _CONCEPT_LAYOUTS:
+        columns = tuple(column for column in (
+            Column(name.title, name_width), Column(level.title, level_width), members, regions,
+            Column(occurrences.title, occurrences_width, right=True), Column(targets.title, targets_width), flags,
+        ) if column.width or column is flags)
+        if sum(column.width for column in columns) + 2 * (len(columns) - 1) + FLAGS_ROOM <= width:
+            break
+    return columns
+
+
+def concept_text(row: ConceptRow, columns: Sequence[Column] = CONCEPT_COLUMNS) -> Text:
+    """One concept: name, levels, members, regions covered (k of N), occurrences, the targets' range, flags
+    (those of ``columns``)."""
+    cells = {
+        "concept": lambda width: fit(row.name, width, "bold"),
+        "level 1 › level 2": lambda width: fit(levels_text(row.level1, row.level2), width, "dim"),
+        "members": lambda width: fit(str(row.members), width, right=True),
+        "regions": lambda width: fit(row.coverage, width, right=True),
+        "occurrences": lambda width: fit(str(row.occurrences), width, right=True),
+        "targets": lambda width: fit(row.spread or "—", width, "cyan"),
+        "flags": lambda _width: flags_text(row.flags),
+    }
+    return line(columns, [cells[column.title](column.width) for column in columns])
 
 
 # -- one concept's comparison ------------------------------------------------------------------------
