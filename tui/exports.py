@@ -60,6 +60,6 @@ def export(workspace: Workspace, path: Path, fmt: str, progress: Callable[[str],
         progress(fmt.upper())
         counts = mapping.export(workspace, path, fmt)
         return f"wrote {path}: {counts['concepts']} concepts, {counts['members']} members"
-    except (ZhibiaoError, report.ReportError) as exc:
+    except ZhibiaoError as exc:
         reason = str(exc)
         raise ExportFailed(reason if reason.startswith(str(path)) else f"{path}: {reason}") from exc
