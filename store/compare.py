@@ -19,7 +19,7 @@ import sqlite3
 import statistics
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from store.errors import WorkspaceError
@@ -306,10 +306,22 @@ def _walk(workspace: Workspace, concept_ids: list[int] | None, by_value: bool) -
         yield (*current, rows)
 
 
-def _concept_rows(workspace: Workspace, concept_ids: list[int] | None, total: int) -> list[ConceptRow]:
-    """Library rows of the given concepts (all when None), worked out from plain rows."""
-    result = []
+_PROGRESS_EVERY = 500  # concepts worked out between two progress reports
+
+
+def _concept_rows(workspace: Workspace, concept_ids: list[int] | None, total: int,
+                  progress: Callable[[int, int], None] | None = None) -> list[ConceptRow]:
+    """Library rows of the given concepts (all when None), worked out from plain rows; ``progress(done,
+    wanted)`` is told every few hundred concepts."""
+    result: list[ConceptRow] = []
+    wanted = 0
+    if progress is not None:
+        wanted = len(concept_ids) if concept_ids is not None else \
+            workspace.connection.execute("SELECT count(*) FROM concepts").fetchone()[0]
+        progress(0, wanted)
     for concept_id, name, level1, level2, rows in _walk(workspace, concept_ids, by_value=True):
+        if progress is not None and result and len(result) % _PROGRESS_EVERY == 0:
+            progress(len(result), wanted)
         light: list[_Light] = [(ri_id, region, ri_name, ri_level2, value, _comparable(value, ri_name), bool(outcome))
                                for ri_id, region, ri_name, _level1, ri_level2, value, outcome, _, _n in rows]
         flags, dimension, unit = _flags(light)
@@ -408,13 +420,17 @@ def _store_library(workspace: Workspace, library: _Library, changed: Iterable[in
         connection.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
 
-def concept_rows(workspace: Workspace) -> list[ConceptRow]:
+def concept_rows(workspace: Workspace, *, progress: Callable[[int, int], None] | None = None,
+                 preview: Callable[[list[ConceptRow]], None] | None = None, preview_size: int = 200,
+                 ) -> list[ConceptRow]:
     """The library: every concept with level 1/2, members, regions covered, occurrences, flags (the
     concepts screen's rows, in concept id order).
 
     The rows are remembered per workspace file, in memory and in the workspace itself: after decisions only
     the concepts they touched are worked out again, after an import everything, so that a screen opened on
     10,000 concepts answers at once.
+    When everything has to be worked out, ``preview`` first receives the ``preview_size`` most-covered
+    concepts (:func:`most_covered`) and ``progress(done, wanted)`` follows the rest.
     """
     status = os.stat(workspace.path)
     identity = (status.st_dev, status.st_ino)
@@ -429,7 +445,10 @@ def concept_rows(workspace: Workspace) -> list[ConceptRow]:
     if library is not None and library.stamp == stamp and last_event >= library.last_event:
         touched = _touched_concepts(workspace, library.last_event) if last_event > library.last_event else set()
     if touched is None:
-        library = _Library(stamp, last_event, {row.id: row for row in _concept_rows(workspace, None, documents[4])})
+        if preview is not None:
+            preview(most_covered(workspace, preview_size))
+        library = _Library(stamp, last_event,
+                           {row.id: row for row in _concept_rows(workspace, None, documents[4], progress)})
         _store_library(workspace, library, None)
     else:
         assert library is not None
@@ -444,6 +463,24 @@ def concept_rows(workspace: Workspace) -> list[ConceptRow]:
         _LIBRARIES[identity] = library
     rows = library.rows
     return [rows[concept_id] for concept_id in sorted(rows)]
+
+
+def coverage_order(row: ConceptRow) -> tuple:
+    """The library's "most covered" order: most regions, then most members, then the first made."""
+    return -len(row.regions), -row.members, row.id
+
+
+def most_covered(workspace: Workspace, limit: int) -> list[ConceptRow]:
+    """The ``limit`` first concepts in :func:`coverage_order`, worked out alone: chosen by one count over the
+    members, so that they come in a fraction of the time the whole library takes. The count walks the regional
+    indicators' (region, key) index and looks each one up among the members (CROSS JOIN keeps that order):
+    reading their regions from the table itself, row by row, takes twice as long."""
+    chosen = [concept_id for (concept_id,) in workspace.connection.execute(
+        "SELECT m.concept_id FROM regional_indicators ri CROSS JOIN concept_members m"
+        " ON m.regional_indicator_id = ri.id GROUP BY m.concept_id"
+        " ORDER BY count(DISTINCT ri.region) DESC, count(*) DESC, m.concept_id LIMIT ?", (limit,))]
+    rows = _concept_rows(workspace, chosen, total_regions(workspace))
+    return sorted(rows, key=coverage_order)
 
 
 def _comparisons(workspace: Workspace, concept_ids: list[int] | None, provenance: bool) -> list[Comparison]:

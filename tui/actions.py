@@ -13,11 +13,15 @@ from textual.binding import Binding
 from textual.keys import _normalize_key_list  # the key names Textual's own keymap uses ("?" -> question_mark)
 
 MAIN, QUEUE, LIST, MERGE, DIALOG, HELP, APP = "main", "queue", "list", "merge", "dialog", "help", "app"
+CONCEPTS, COMPARISON, COVERAGE = "concepts", "comparison", "coverage"
 
 # Bindings that are active together: a key may mean one action only within each of these.
 CHAINS: dict[str, tuple[str, ...]] = {
     "the main screen": (MAIN, LIST, APP),
     "queue mode": (QUEUE, APP),
+    "the concepts screen": (CONCEPTS, LIST, APP),
+    "a concept's comparison": (COMPARISON, LIST, APP),
+    "the coverage screen": (COVERAGE, LIST, APP),
     "the merge dialog": (MERGE,),
     "the rename and export dialogs": (DIALOG,),
     "the help screen": (HELP,),
@@ -46,18 +50,32 @@ ACTIONS: tuple[Action, ...] = (
     Action("reject", "x", "reject", "Reject", "Not the same; never suggested again", (MAIN, QUEUE)),
     Action("flag", "f", "flag", "Flag", "Needs a second look (toggles)"),
     Action("skip", "s", "skip", "Skip", "Leave it and go to the next unreviewed", (MAIN, QUEUE)),
-    Action("undo", "u", "undo", "Undo", "Undo the last decision", (MAIN, QUEUE)),
-    Action("rename", "e", "rename", "Rename", "Rename the indicator's concept"),
-    Action("detach", "d", "detach", "Detach", "Take the indicator out of its concept"),
-    Action("filter", "slash", "filter", "Filter", "Filter records by name"),
+    Action("undo", "u", "undo", "Undo", "Undo the last decision", (MAIN, QUEUE, COMPARISON)),
+    Action("rename", "e", "rename", "Rename", "Rename the indicator's concept", (MAIN, CONCEPTS, COMPARISON)),
+    Action("detach", "d", "detach", "Detach", "Take the indicator out of its concept", (MAIN, COMPARISON)),
+    Action("filter", "slash", "filter", "Filter", "Filter records by name", (MAIN, CONCEPTS)),
     Action("next_unreviewed", "n", "next_unreviewed(1)", "Next", "Next indicator with an unreviewed suggestion"),
     Action("previous_unreviewed", "N", "next_unreviewed(-1)", "Previous",
            "Previous indicator with an unreviewed suggestion", show=False),
     Action("queue", "g", "queue", "Queue", "Walk unreviewed suggestions best first"),
     Action("leave", "escape", "leave", "Leave queue", where=(QUEUE,)),
-    Action("export", "ctrl+e", "export", "Export", "Write the crosswalk (TOML or CSV)"),
-    Action("help", "question_mark", "help", "Help", "Every key", (MAIN, QUEUE)),
+    Action("export", "ctrl+e", "export", "Export", "Write the crosswalk (TOML, CSV, workbook or SSSOM)",
+           (MAIN, CONCEPTS, COMPARISON, COVERAGE)),
+    Action("help", "question_mark", "help", "Help", "Every key", (MAIN, QUEUE, CONCEPTS, COMPARISON, COVERAGE)),
     Action("quit", "q", "quit", "Quit"),
+    # the concepts screen (the library), a concept's comparison, coverage
+    Action("library", "l", "library", "Concepts", "The concepts built: the indicator library"),
+    Action("back", "escape", "back", "Back", "Back to the screen before",
+           (CONCEPTS, COMPARISON, COVERAGE)),
+    Action("sort", "s", "sort", "Sort", "Sort by coverage, occurrences, flags or name", (CONCEPTS,)),
+    Action("flagged_only", "exclamation_mark", "flagged_only", "Flagged", "Only concepts with flags (toggles)",
+           (CONCEPTS,)),
+    Action("level1", "1", "level(1)", "Level 1", "Only one level 1 (each press the next)", (CONCEPTS,)),
+    Action("level2", "2", "level(2)", "Level 2", "Only one level 2 (each press the next)", (CONCEPTS,)),
+    Action("coverage", "c", "coverage", "Coverage",
+           "Which regions measure each concept, and the regions' own (个性) indicators", (CONCEPTS,)),
+    Action("map_to", "m", "map_to", "Map to…", "Merge this concept into another concept of the library",
+           (CONCEPTS, COMPARISON)),
     # the record, indicator and candidate lists
     Action("up", "up,k", "cursor(-1)", "Up", "Move up", (LIST,), show=False),
     Action("down", "down,j", "cursor(1)", "Down", "Move down", (LIST,), show=False),

@@ -21,8 +21,11 @@ from store.review import default_reviewer
 from store.workspace import Workspace
 from tui.actions import checked_keymap
 from tui.config import Config, load_config
+from tui.exports import ExportFailed, export
 from tui.literal import visible
 from tui.messages import (
+    ExportFinished,
+    ExportProgress,
     ImportFinished,
     ImportProgress,
     MatcherProgress,
@@ -124,6 +127,19 @@ class ZhibiaoApp(App):
         """Recompute the suggestion lists of these indicators (after a decision, or first shown)."""
         self.post_message(SuggestionsRefreshed(self.suggestions.refresh(ri_ids)))
 
+    @work(thread=True, exclusive=False, group="export", exit_on_error=False)
+    def export_crosswalk(self, path: Path, fmt: str) -> None:
+        """Write the crosswalk (mapping, workbook or SSSOM) with a connection of its own."""
+        self.post_message(ExportProgress(f"{fmt} {path.name}"))
+        with Workspace(self.workspace_path) as workspace:
+            try:
+                written = export(workspace, path, fmt,
+                                 lambda step: self.post_message(ExportProgress(f"{path.name}: {step}")))
+            except ExportFailed as exc:
+                self.post_message(ExportFinished(str(exc), failed=True))
+                return
+        self.post_message(ExportFinished(written))
+
     def request_suggestions(self, ri_ids: list[int]) -> None:
         """Indicators without cached suggestions are on screen: compute their lists in the background."""
         wanted = self.suggestions.unrequested(ri_ids)
@@ -145,6 +161,14 @@ class ZhibiaoApp(App):
             self.notify(visible(f"{path}: {error}"), severity="error", timeout=10, markup=False)
         self.background_work = ""
         self._documents_changed()
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        self.background_work = f"exporting {message.step}"
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        self.background_work = ""
+        self.notify(visible(message.text), severity="error" if message.failed else "information", timeout=10,
+                    markup=False)
 
     def _documents_changed(self) -> None:
         for screen in self.screen_stack:
@@ -171,7 +195,7 @@ class ZhibiaoApp(App):
         """A worker that fails says so: in the status line (until the next start) and in a notification."""
         if event.state != WorkerState.ERROR:
             return
-        what = {"import": "importing", "match": "the matcher", "refresh": "relearning"}.get(
+        what = {"import": "importing", "match": "the matcher", "refresh": "relearning", "export": "exporting"}.get(
             event.worker.group, event.worker.name)
         self.background_failure = f"{what} failed: {visible(str(event.worker.error))}"
         self.background_work = ""

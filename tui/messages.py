@@ -59,3 +59,18 @@ class DecisionRefused(Message, bubble=False):
 
     decision: Decision
     reason: str
+
+
+@dataclass
+class ExportProgress(Message):
+    """The export worker is writing ``step`` (a sheet of the workbook, or the format)."""
+
+    step: str
+
+
+@dataclass
+class ExportFinished(Message):
+    """The export worker is done: what it wrote, or (``failed``) why it could not."""
+
+    text: str
+    failed: bool = False

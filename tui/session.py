@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from store import browse, mapping
+from store import browse
 from store.place import Place, load_place, save_place
 from store.review import Concept, DecisionError, IndicatorRef, Review
 from store.suggest import Suggestion, cached
@@ -190,14 +190,6 @@ class ReviewSession:
         left, right = self.review.indicator(item.regional_indicator_id), self.review.indicator(item.candidate_id)
         return QueuePair(left, right, " / ".join(self._targets(left.id)), " / ".join(self._targets(right.id)),
                          item.score, item.explanation)
-
-    def export(self, path: Path, fmt: str) -> tuple[str, bool]:
-        """Write the crosswalk; what to tell the reviewer, and whether it failed."""
-        try:
-            written = mapping.export(self.workspace, path, fmt)
-        except mapping.MappingError as exc:
-            return str(exc), True
-        return f"wrote {path}: {written['concepts']} concepts, {written['members']} members", False
 
     def load_place(self) -> Place | None:
         return load_place(self.workspace, self.reviewer)

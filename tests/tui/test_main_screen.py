@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_helpers import SIZE, open_first_record, rows
+from app_helpers import SIZE, open_first_record, rows, settle
 from conftest import ROOT
 
 from store import browse
@@ -158,7 +158,7 @@ async def test_rename_and_export_dialogs(db: Path, tmp_path: Path) -> None:
         path_field = app.screen.query_one("#export-path")
         path_field.value = str(tmp_path / "out.toml")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # written in the export worker
         assert (tmp_path / "out.toml").exists()
         assert 'name = "ABC"' in (tmp_path / "out.toml").read_text(encoding="utf-8")
         await app.workers.wait_for_complete()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label
 
 from tui.actions import DIALOG, MERGE, bindings
+from tui.exports import FORMATS, format_of, with_format
 from tui.literal import literal
 
 
@@ -51,25 +54,38 @@ class RenameConcept(ModalScreen[str | None]):
 
 
 class ExportDialog(ModalScreen[tuple[str, str] | None]):
+    """Where to write the crosswalk and in which format: the mapping (TOML, CSV), the workbook, or SSSOM."""
+
     BINDINGS = bindings(DIALOG)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Export the crosswalk: path (.toml or .csv)")
+            yield Label("Export the crosswalk: path (.toml, .csv, .xlsx workbook or .sssom.tsv)")
             yield Input(value="mapping.toml", id="export-path")
-            with Horizontal():
+            with Horizontal(id="export-formats"):
                 yield Button("TOML", id="toml", variant="primary")
                 yield Button("CSV (Excel)", id="csv")
+                yield Button("Workbook", id="xlsx", tooltip=FORMATS["xlsx"][0])
+                yield Button("SSSOM", id="sssom", tooltip=FORMATS["sssom"][0])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
-        self.dismiss((path, "csv" if path.lower().endswith(".csv") else "toml") if path else None)
+        self.dismiss((path, format_of(Path(path))) if path else None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        fmt = event.button.id or "toml"
         path = self.query_one("#export-path", Input).value.strip()
-        if event.button.id == "csv" and path.endswith(".toml"):
-            path = path[:-5] + ".csv"
-        self.dismiss((path, event.button.id or "toml") if path else None)
+        self.dismiss((with_format(path, fmt), fmt) if path else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def export_crosswalk(screen: Screen) -> None:
+    """Ask where to write the crosswalk, then write it in the app's export worker."""
+
+    def chosen(answer: tuple[str, str] | None) -> None:
+        if answer:
+            screen.app.export_crosswalk(Path(answer[0]), answer[1])  # type: ignore[attr-defined]
+
+    screen.app.push_screen(ExportDialog(), chosen)

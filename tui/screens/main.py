@@ -4,8 +4,6 @@ decision through decide()."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -14,11 +12,11 @@ from store import browse
 from store.place import Place
 from store.workspace import Workspace
 from tui.actions import MAIN, bindings
-from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
 from tui.record_tree import RecordRow, RecordTree, TreeRows
+from tui.screens.concepts import ConceptsScreen
 from tui.screens.decide import DecidingScreen, decide, rename
-from tui.screens.dialogs import ExportDialog
+from tui.screens.dialogs import export_crosswalk
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
 from tui.session import CandidateRow, Decision, Detail, ReviewSession
@@ -330,6 +328,12 @@ class MainScreen(DecidingScreen[None]):
         if decided:
             self.refresh_after_decision(None)
 
+    def action_library(self) -> None:
+        """The concepts built so far; back here, the screen is redrawn from the store (decisions made there, or
+        by colleagues meanwhile)."""
+        self.save_place()
+        self.app.push_screen(ConceptsScreen(), lambda _decided: self.refresh_after_decision(None))
+
     # -- where the reviewer left off ---------------------------------------------------------------
 
     def place(self) -> Place:
@@ -366,12 +370,7 @@ class MainScreen(DecidingScreen[None]):
     # -- dialogs and leaving -----------------------------------------------------------------------
 
     def action_export(self) -> None:
-        def chosen(answer: tuple[str, str] | None) -> None:
-            if answer:
-                written, failed = self.session.export(Path(answer[0]), answer[1])
-                self.notify(visible(written), severity="error" if failed else "information", markup=False)
-
-        self.app.push_screen(ExportDialog(), chosen)
+        export_crosswalk(self)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(help_rows(self.app)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableSequence
+
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -51,15 +53,16 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         """Enter was pressed on a row."""
 
     def __init__(self, *, empty: str = "", name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 classes: str | None = None, opens: bool = True) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.rows: list[Text] = []
+        self.rows: MutableSequence[Text] = []  # a list, or rows made as they are drawn
         self.empty = empty
+        self.opens = opens  # whether Enter opens a row (a list whose rows open nothing does not offer it)
         self._strips: dict[tuple, Strip] = {}  # rendered rows, by (row, width, scroll, cursor, focus)
         self._blank: tuple[int, Strip] | None = None  # (width, line) below the last row
         self._style: Style | None = None
 
-    def set_rows(self, rows: list[Text], cursor: int = 0, *, announce: bool = True) -> None:
+    def set_rows(self, rows: MutableSequence[Text], cursor: int = 0, *, announce: bool = True) -> None:
         """Show new rows; ``announce`` posts Highlighted for the cursor row (not when redrawing in place)."""
         drawn = len(self.rows)
         self.rows = rows
@@ -180,8 +183,11 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         if self.rows:
             self.cursor = index if index >= 0 else len(self.rows) - 1
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.opens or action != "select"
+
     def action_select(self) -> None:
-        if self.rows:
+        if self.rows and self.opens:
             self.post_message(self.Selected(self, self.cursor))
 
     def move_to(self, index: int) -> None:
