@@ -251,3 +251,17 @@ def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueI
         (limit, offset),
     ).fetchall()
     return [QueueItem(*row) for row in rows]
+
+
+def place_of(workspace: Workspace, ri_id: int, record_id: int | None = None) -> tuple[int, int] | None:
+    """(record, position among its indicators) of a regional indicator: in ``record_id`` when it occurs
+    there, else where it first occurs; None when no document uses it now."""
+    connection = workspace.connection
+    row = connection.execute("SELECT record_id, ordinal FROM indicators WHERE regional_indicator_id = ?"
+                             " ORDER BY record_id = ? DESC, id LIMIT 1", (ri_id, record_id)).fetchone()
+    if row is None:
+        return None
+    found_in, ordinal = row
+    position = connection.execute("SELECT count(*) FROM indicators WHERE record_id = ? AND ordinal < ?",
+                                  (found_in, ordinal)).fetchone()[0]
+    return found_in, position

@@ -17,7 +17,7 @@ from tui.actions import MAIN, bindings
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
 from tui.record_tree import RecordRow, RecordTree, TreeRows
-from tui.screens.decide import DecidingScreen, decide, rename
+from tui.screens.decide import DecidingScreen, approve_likely, decide, flag, rename
 from tui.screens.dialogs import ExportDialog
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
@@ -207,6 +207,8 @@ class MainScreen(DecidingScreen[None]):
     def on_decision_made(self, message: DecisionMade) -> None:
         """A decision is committed: redraw from the store, once the matcher has relearned from it when it is
         relearning (a few ms; at most 0.3 s later), else at once."""
+        if message.decided.decision.kind in ("undo", "redo") and message.decided.subject[0] is not None:
+            self.go_to(*message.decided.subject)
         self.save_place()
         summary, touched = message.decided.summary, message.decided.touched
         ids = [*touched, *([self._indicator_id] if self._indicator_id is not None else [])]
@@ -261,7 +263,7 @@ class MainScreen(DecidingScreen[None]):
         row = self.current_indicator() if self.is_mounted else None
         if action in ("approve", "close_match", "reject"):
             return True if row and self.current_candidate() else None
-        if action in ("flag", "rename", "detach"):
+        if action in ("flag", "rename", "detach", "no_counterpart", "none_of_these", "approve_likely"):
             # rename/detach outside a concept say why when pressed (keeping them on spares the footer a
             # relayout after every approval)
             return True if row is not None else None
@@ -276,7 +278,23 @@ class MainScreen(DecidingScreen[None]):
     def action_flag(self) -> None:
         row = self.current_indicator()
         if row is not None:
-            decide(self, Decision("flag", row.regional_indicator_id))
+            flag(self, row.regional_indicator_id, row.name, row.flagged)
+
+    def action_no_counterpart(self) -> None:
+        row = self.current_indicator()
+        if row is not None:
+            decide(self, Decision("no_counterpart", row.regional_indicator_id))
+
+    def action_none_of_these(self) -> None:
+        row = self.current_indicator()
+        if row is not None:
+            decide(self, Decision("none_of_these", row.regional_indicator_id,
+                                  candidates=tuple((c.candidate.id, c.score) for c in self.candidate_rows)))
+
+    def action_approve_likely(self) -> None:
+        row = self.current_indicator()
+        if row is not None:
+            approve_likely(self, row.regional_indicator_id)
 
     def action_detach(self) -> None:
         row = self.current_indicator()
@@ -296,6 +314,27 @@ class MainScreen(DecidingScreen[None]):
         rename(self, concept)
 
     # -- moving ------------------------------------------------------------------------------------
+
+    def go_to(self, ri_id: int, candidate_id: int | None = None) -> None:
+        """Show an indicator (in the open record when it occurs there), its region opened, with ``candidate_id``
+        highlighted among its candidates when it is one."""
+        found = self.session.where(ri_id, self._record_id)
+        if found is None:
+            return
+        record_id, position = found
+        if self.record_tree.index_of(record_id) is None:
+            self.record_tree.expanded.add(self.session.review.indicator(ri_id).region)
+            self.record_tree.set_filter("")
+        index = self.record_tree.index_of(record_id)
+        if index is None:
+            return
+        with self.app.batch_update():
+            self.record_rows = self.record_tree.view(index)
+            self.open_record(record_id, position)
+            candidates = [row.candidate.id for row in self.candidate_rows]
+            if candidate_id in candidates:
+                self.candidate_list = CandidateList(ri_id, self.candidate_rows, candidates.index(candidate_id))
+                self.show_detail()
 
     def action_skip(self) -> None:
         self.action_next_unreviewed(1)

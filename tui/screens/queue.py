@@ -82,6 +82,8 @@ class QueueScreen(DecidingScreen[bool]):
         if message.decided.decision.kind == "undo":
             if self.decided:
                 self.pinned = self.decided.pop()  # the undone pair comes back, to decide again
+        elif message.decided.decision.kind == "redo":
+            self.pinned = None  # the pair redone is decided again: it leaves the queue
         elif self.item is not None:  # the pair shown is the one decided: the screen waits for the decision
             self.decided.append(self.item)
             self.pinned = None
