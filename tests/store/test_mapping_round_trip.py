@@ -57,7 +57,8 @@ def test_flags_notes_and_no_counterpart_are_exported_and_loaded_back(workspace: 
     mapping.export(workspace, tmp_path / "m.toml")
     document = tomllib.loads((tmp_path / "m.toml").read_text(encoding="utf-8"))
     assert [(f["region"], f["name"], f.get("note"), f["by"]) for f in document["flag"]] == [
-        ("抚顺市", "参保对象满意度", "=target unclear, ask 抚顺", "alice"), ("韶关市曲江区", "群众满意度(%)", None, "alice")]
+        ("抚顺市", "参保对象满意度", "=target unclear, ask 抚顺", "alice"),
+        ("韶关市曲江区", "群众满意度(%)", None, "alice")]
     assert [(n["region"], n["name"], n["by"]) for n in document["no_counterpart"]] == [
         ("湛江市", "参保人数（人）", "alice")]
     report = mapping.load(fresh, tmp_path / "m.toml", "bob")

@@ -161,7 +161,7 @@ def test_redo_is_refused_when_a_colleague_changed_the_rows_since(workspace: Work
     alice.approve(a, b)
     alice.undo()
     bob.approve(a, c)
-    with pytest.raises(DecisionError, match="cannot redo .*bob"):
+    with pytest.raises(DecisionError, match=r"cannot redo .*bob"):
         alice.redo()
     assert alice.concept_id_of(a) == alice.concept_id_of(c) and alice.concept_id_of(b) is None
 
