@@ -318,10 +318,22 @@ class MainScreen(DecidingScreen[None]):
     def go_to(self, ri_id: int, candidate_id: int | None = None) -> None:
         """Show an indicator (in the open record when it occurs there), its region opened, with ``candidate_id``
         highlighted among its candidates when it is one."""
+        current = self.current_indicator()
+        candidate = self.current_candidate()
+        if current is not None and current.regional_indicator_id == ri_id and (
+                candidate_id is None or (candidate is not None and candidate.candidate.id == candidate_id)):
+            return  # there already (undoing what was just decided)
         found = self.session.where(ri_id, self._record_id)
         if found is None:
             return
         record_id, position = found
+        if record_id == self._record_id:
+            with self.app.batch_update():
+                self.query_one("#indicators", RowList).move_to(position)
+                self.show_candidates()
+                if candidate_id is not None:
+                    self._highlight_candidate(ri_id, candidate_id)
+            return
         if self.record_tree.index_of(record_id) is None:
             self.record_tree.expanded.add(self.session.review.indicator(ri_id).region)
             self.record_tree.set_filter("")
@@ -331,10 +343,14 @@ class MainScreen(DecidingScreen[None]):
         with self.app.batch_update():
             self.record_rows = self.record_tree.view(index)
             self.open_record(record_id, position)
-            candidates = [row.candidate.id for row in self.candidate_rows]
-            if candidate_id in candidates:
-                self.candidate_list = CandidateList(ri_id, self.candidate_rows, candidates.index(candidate_id))
-                self.show_detail()
+            if candidate_id is not None:
+                self._highlight_candidate(ri_id, candidate_id)
+
+    def _highlight_candidate(self, ri_id: int, candidate_id: int) -> None:
+        """Highlight a candidate of the indicator shown (when it is one)."""
+        candidates = [row.candidate.id for row in self.candidate_rows]
+        if self._indicator_id == ri_id and candidate_id in candidates:
+            self.query_one("#candidates", RowList).move_to(candidates.index(candidate_id))
 
     def action_skip(self) -> None:
         self.action_next_unreviewed(1)
