@@ -17,7 +17,8 @@ from tui.actions import MAIN, bindings
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
 from tui.record_tree import RecordRow, RecordTree, TreeRows
-from tui.screens.decide import DecidingScreen, approve_likely, decide, flag, rename
+from tui.screens.control import ReviewerControl
+from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import ExportDialog
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
@@ -36,7 +37,7 @@ from tui.widgets import (
 from tui.widgets.detail import MEMBER_LINES
 
 
-class MainScreen(DecidingScreen[None]):
+class MainScreen(ReviewerControl, DecidingScreen[None]):
     """Records · indicators · candidates · detail, and the status line."""
 
     BINDINGS = bindings(MAIN)
@@ -275,27 +276,6 @@ class MainScreen(DecidingScreen[None]):
             return None
         return row.regional_indicator_id, candidate.candidate.id, candidate.score
 
-    def action_flag(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            flag(self, row.regional_indicator_id, row.name, row.flagged)
-
-    def action_no_counterpart(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            decide(self, Decision("no_counterpart", row.regional_indicator_id))
-
-    def action_none_of_these(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            decide(self, Decision("none_of_these", row.regional_indicator_id,
-                                  candidates=tuple((c.candidate.id, c.score) for c in self.candidate_rows)))
-
-    def action_approve_likely(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            approve_likely(self, row.regional_indicator_id)
-
     def action_detach(self) -> None:
         row = self.current_indicator()
         if row is None:
@@ -314,43 +294,6 @@ class MainScreen(DecidingScreen[None]):
         rename(self, concept)
 
     # -- moving ------------------------------------------------------------------------------------
-
-    def go_to(self, ri_id: int, candidate_id: int | None = None) -> None:
-        """Show an indicator (in the open record when it occurs there), its region opened, with ``candidate_id``
-        highlighted among its candidates when it is one."""
-        current = self.current_indicator()
-        candidate = self.current_candidate()
-        if current is not None and current.regional_indicator_id == ri_id and (
-                candidate_id is None or (candidate is not None and candidate.candidate.id == candidate_id)):
-            return  # there already (undoing what was just decided)
-        found = self.session.where(ri_id, self._record_id)
-        if found is None:
-            return
-        record_id, position = found
-        if record_id == self._record_id:
-            with self.app.batch_update():
-                self.query_one("#indicators", RowList).move_to(position)
-                self.show_candidates()
-                if candidate_id is not None:
-                    self._highlight_candidate(ri_id, candidate_id)
-            return
-        if self.record_tree.index_of(record_id) is None:
-            self.record_tree.expanded.add(self.session.review.indicator(ri_id).region)
-            self.record_tree.set_filter("")
-        index = self.record_tree.index_of(record_id)
-        if index is None:
-            return
-        with self.app.batch_update():
-            self.record_rows = self.record_tree.view(index)
-            self.open_record(record_id, position)
-            if candidate_id is not None:
-                self._highlight_candidate(ri_id, candidate_id)
-
-    def _highlight_candidate(self, ri_id: int, candidate_id: int) -> None:
-        """Highlight a candidate of the indicator shown (when it is one)."""
-        candidates = [row.candidate.id for row in self.candidate_rows]
-        if self._indicator_id == ri_id and candidate_id in candidates:
-            self.query_one("#candidates", RowList).move_to(candidates.index(candidate_id))
 
     def action_skip(self) -> None:
         self.action_next_unreviewed(1)
