@@ -10,6 +10,7 @@ from app_helpers import SIZE, open_first_record, rows, settle
 from conftest import ri
 
 from store.review import Review
+from store.suggest import is_fresh
 from store.workspace import Workspace
 from tui.app import make_app
 from tui.screens import MainScreen
@@ -203,3 +204,16 @@ async def test_redo_in_queue_mode(db: Path) -> None:
             assert review.pair_decision(*pair) == "rejected"
         await settle(pilot)
         assert (queue.item.regional_indicator_id, queue.item.candidate_id) != pair
+
+
+async def test_review_with_a_lexicon_matches_with_it(db: Path, tmp_path: Path) -> None:
+    lexicon = tmp_path / "mine.toml"
+    lexicon.write_text('[synonyms]\ngroups = [["出具时间", "完成时效"]]\n', encoding="utf-8")
+    with Workspace(db) as workspace:
+        assert is_fresh(workspace) and not is_fresh(workspace, lexicon)
+    app = make_app(db, reviewer="alice", keymap={}, lexicon=lexicon)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        await settle(pilot)
+        with Workspace(db) as workspace:  # the stored suggestions were recomputed with the reviewer's lexicon
+            assert is_fresh(workspace, lexicon) and not is_fresh(workspace)
