@@ -9,6 +9,7 @@ from pathlib import Path
 from app_helpers import SIZE, open_first_record, rows, settle
 from conftest import ri
 
+from store import browse
 from store.review import Review
 from store.suggest import is_fresh
 from store.workspace import Workspace
@@ -217,3 +218,41 @@ async def test_review_with_a_lexicon_matches_with_it(db: Path, tmp_path: Path) -
         await settle(pilot)
         with Workspace(db) as workspace:  # the stored suggestions were recomputed with the reviewer's lexicon
             assert is_fresh(workspace, lexicon) and not is_fresh(workspace)
+
+
+async def test_queue_proposes_an_outsider_once_per_concept_and_not_again_after_a_reject(db: Path) -> None:
+    with Workspace(db) as workspace:
+        members = {ri(workspace, "广州市", "服务对象满意度"), ri(workspace, "金寨县", "服务对象满意度")}
+        Review(workspace, "alice").approve(*members)
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        await settle(pilot)  # the matcher relearns from the approval made before the app opened
+        await pilot.press("g")
+        await settle(pilot)
+        queue = app.screen
+        for _ in range(30):  # walk to the first pair of an outsider with a member of the concept
+            pair = {queue.item.regional_indicator_id, queue.item.candidate_id}
+            if pair & members:
+                break
+            await pilot.press("s")
+            await settle(pilot)
+        else:
+            raise AssertionError("the queue proposes nothing against the concept")
+        (outsider,) = pair - members
+        with Workspace(db) as workspace:
+            against = [item for item in browse.queue(workspace, limit=10_000)
+                       if outsider in (item.regional_indicator_id, item.candidate_id)
+                       and members & {item.regional_indicator_id, item.candidate_id}]
+            assert len(against) == 1  # once per concept, not once per member
+        await pilot.press("x")
+        workspace, review = _review(db)
+        with workspace:
+            (member,) = pair & members
+            (other,) = members - {member}
+            assert review.pair_decision(outsider, member) == "rejected"
+            assert review.pair_decision(outsider, other) is None
+            assert not [item for item in browse.queue(workspace, limit=10_000)
+                        if {item.regional_indicator_id, item.candidate_id} == {outsider, other}]
+        await settle(pilot)
+        assert {queue.item.regional_indicator_id, queue.item.candidate_id} != {outsider, other}
