@@ -21,10 +21,10 @@ from typing import Any
 import tomli_w
 
 from store.errors import FileError, MappingError, OutputError
-from store.files import atomic_write, check_output, guarded, read_toml, spreadsheet_safe
+from store.files import atomic_write, check_output, guarded, read_regular, read_toml, spreadsheet_safe
 from store.review import Review, now
 from store.targets import comparable, number_text, parse_target
-from store.text import key_name
+from store.text import DecodeError, decode_exact, key_name
 from store.workspace import Workspace
 
 __all__ = ["FORMAT", "FORMATS", "LoadReport", "MappingError", "build", "export", "format_for", "load", "read",
@@ -275,11 +275,63 @@ class _Checker:
             self.problems.append(f"{where}: {key} must be an array of strings")
 
 
-def read(path: Path) -> dict[str, Any]:
-    """Read and check a mapping file: every table and field of the type the format gives it. MappingError
-    names the file and the first problem (and how many more)."""
+def _text_cell(cell: str | None) -> str:
+    """A CSV cell as the document had it: the apostrophe the export put before a formula-like cell removed."""
+    cell = cell or ""
+    return cell[1:] if cell.startswith("'") and spreadsheet_safe(cell[1:]) == cell else cell
+
+
+def _from_csv(path: Path, data: bytes) -> dict[str, Any]:
+    """A CSV export as the mapping document the TOML export holds (members grouped by concept id)."""
     try:
-        document = read_toml(path, "mapping file")
+        text = decode_exact(data)
+    except DecodeError as exc:
+        raise MappingError(path, f"not a mapping CSV: {exc.reason}") from exc
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    missing = [column for column in ("relation", "concept_id", "concept", "region", "name", "other_region",
+                                     "other_name", "by", "at") if column not in (reader.fieldnames or ())]
+    if missing:
+        raise MappingError(path, f"not a zhibiao mapping CSV (no {', '.join(missing)} column)")
+    concepts: dict[str, dict[str, Any]] = {}
+    document: dict[str, Any] = {"format": FORMAT}
+    for number, raw in enumerate(reader, start=2):
+        row = {key: _text_cell(value) for key, value in raw.items() if key is not None}
+        relation, by, at = row.get("relation", ""), row.get("by") or None, row.get("at") or None
+        side = {"region": row.get("region", ""), "name": row.get("name", "")}
+        if relation == "member":
+            key = row.get("concept_id") or f"row {number}"
+            concept = concepts.setdefault(key, _clean({"id": row.get("concept_id") or None, "name": row.get("concept"),
+                                                       "level1": row.get("level1") or None,
+                                                       "level2": row.get("level2") or None}) | {"member": []})
+            try:
+                score = float(row["score"]) if row.get("score") else None
+            except ValueError:
+                raise MappingError(path, f"line {number}: score must be a number, not {row['score']!r}") from None
+            concept["member"].append(_clean({**side, "approved_by": by, "approved_at": at, "score": score,
+                                             "justification": row.get("justification") or None}))
+        elif relation in ("close", "rejected"):
+            document.setdefault(relation, []).append(_clean({
+                "a": side, "b": {"region": row.get("other_region", ""), "name": row.get("other_name", "")},
+                "by": by, "at": at}))
+        elif relation in ("flag", "no_counterpart"):
+            document.setdefault(relation, []).append(_clean({**side, "note": row.get("note") or None, "by": by,
+                                                             "at": at}))
+        else:
+            raise MappingError(path, f"line {number}: no relation is called {relation!r} (member, close, rejected, "
+                                     "flag or no_counterpart)")
+    if concepts:
+        document["concept"] = list(concepts.values())
+    return document
+
+
+def read(path: Path) -> dict[str, Any]:
+    """Read and check a mapping file (TOML, or the CSV export): every table and field of the type the format
+    gives it. MappingError names the file and the first problem (and how many more)."""
+    try:
+        if path.suffix.lower() == ".csv":
+            document = _from_csv(path, read_regular(path))
+        else:
+            document = read_toml(path, "mapping file")
     except FileError as exc:
         raise MappingError(path, exc.reason) from exc
     if document.get("format") != FORMAT:

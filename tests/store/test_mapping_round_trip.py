@@ -136,3 +136,32 @@ def test_loading_reports_conflicts_and_keeps_the_workspace_decision(workspace: W
     assert {table: rows for table, rows in _state(fresh).items() if table not in ("flags", "events")} == {
         table: rows for table, rows in state.items() if table not in ("flags", "events")}
     assert report.flags == 1  # 曲江's flag, which the workspace did not have
+
+
+def test_the_csv_export_loads_back_like_the_toml(workspace: Workspace, fresh: Workspace, tmp_path: Path) -> None:
+    _decide(workspace)
+    review = Review(workspace, "alice")
+    review.reject(ri(workspace, *GUANGZHOU), ri(workspace, *ZHANJIANG))
+    mapping.export(workspace, tmp_path / "m.csv")
+    report = mapping.load(fresh, tmp_path / "m.csv", "bob")
+    assert (report.concepts, report.members, report.rejected, report.flags, report.no_counterpart) == (1, 2, 1, 2, 1)
+    loaded = Review(fresh)
+    assert loaded.flag_note(ri(fresh, *FUSHUN)) == "=target unclear, ask 抚顺"  # the export's apostrophe is gone
+    assert loaded.has_no_counterpart(ri(fresh, *ZHANJIANG))
+    assert loaded.pair_decision(ri(fresh, *GUANGZHOU), ri(fresh, *ZHANJIANG)) == "rejected"
+    concept = loaded.concept_of(ri(fresh, *GUANGZHOU))
+    assert concept is not None and concept.name == review.concept_of(ri(workspace, *GUANGZHOU)).name  # type: ignore[union-attr]
+    assert {m.approved_by for m in concept.members} == {"alice"}
+    state = _state(fresh)
+    assert mapping.load(fresh, tmp_path / "m.csv", "bob").event_id is None and _state(fresh) == state
+
+
+def test_a_csv_that_is_not_a_mapping_is_refused_in_one_line(fresh: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "other.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(mapping.MappingError, match="not a zhibiao mapping CSV"):
+        mapping.load(fresh, tmp_path / "other.csv")
+    header = ",".join(mapping._CSV_HEADER)
+    (tmp_path / "bad.csv").write_text(f"{header}\nmerged,,,,,广州市,x,,,,,,,,,,,,,\n", encoding="utf-8")
+    with pytest.raises(mapping.MappingError, match="line 2: no relation is called 'merged'"):
+        mapping.load(fresh, tmp_path / "bad.csv")
+    assert _state(fresh)["events"] == []
