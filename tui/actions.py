@@ -61,7 +61,7 @@ ACTIONS: tuple[Action, ...] = (
     # decisions on many pairs, "no counterpart" and redo
     # (left out of the key bar, which has no room for them: the help screen and the command palette offer them)
     Action("no_counterpart", "o", "no_counterpart", "No counterpart",
-           "This indicator has no counterpart in the other regions (toggles)", show=False),
+           "This indicator has no counterpart in the other regions (toggles)", (MAIN, QUEUE), show=False),
     Action("none_of_these", "X", "none_of_these", "None of these", "Reject every candidate not decided yet",
            show=False),
     Action("approve_likely", "A", "approve_likely", "Approve likely",

@@ -256,3 +256,27 @@ async def test_queue_proposes_an_outsider_once_per_concept_and_not_again_after_a
                         if {item.regional_indicator_id, item.candidate_id} == {outsider, other}]
         await settle(pilot)
         assert {queue.item.regional_indicator_id, queue.item.candidate_id} != {outsider, other}
+
+
+async def test_no_counterpart_in_queue_mode_takes_the_indicator_out_of_the_queue(db: Path) -> None:
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        queue = app.screen
+        left = queue.item.regional_indicator_id
+        await pilot.press("o")
+        workspace, review = _review(db)
+        with workspace:
+            assert review.has_no_counterpart(left)
+            assert not [item for item in browse.queue(workspace, limit=10_000)
+                        if left in (item.regional_indicator_id, item.candidate_id)]
+        await settle(pilot)
+        assert left not in (queue.item.regional_indicator_id, queue.item.candidate_id)
+        await pilot.press("u")
+        workspace, review = _review(db)
+        with workspace:
+            assert not review.has_no_counterpart(left)
+        await settle(pilot)
+        assert queue.item.regional_indicator_id == left  # the undone pair, shown again

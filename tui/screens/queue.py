@@ -12,9 +12,9 @@ from store import browse
 from tui.actions import QUEUE, bindings
 from tui.literal import literal
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.screens.decide import DecidingScreen
+from tui.screens.decide import DecidingScreen, decide
 from tui.screens.help import HelpScreen, help_rows
-from tui.session import QueuePair, ReviewSession
+from tui.session import Decision, QueuePair, ReviewSession
 from tui.widgets import KeyBar, PairView
 
 
@@ -71,6 +71,11 @@ class QueueScreen(DecidingScreen[bool]):
     def decision_pair(self) -> tuple[int, int, float] | None:
         item = self.item
         return None if item is None else (item.regional_indicator_id, item.candidate_id, item.score)
+
+    def action_no_counterpart(self) -> None:
+        """The left side of the pair shown has no counterpart anywhere: its pairs leave the queue."""
+        if self.item is not None:
+            decide(self, Decision("no_counterpart", self.item.regional_indicator_id))
 
     def action_skip(self) -> None:
         self.pinned = None  # an undone pair is back in the queue where it was, at the current position
