@@ -13,13 +13,14 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from store.errors import FileError, OutputError
+from store.errors import FileError, OutputError, ZhibiaoError
 from store.text import DecodeError, decode_exact
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a spreadsheet runs a cell that starts with one of these as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def kind_of(mode: int) -> str:
@@ -97,10 +98,12 @@ def read_toml(path: str | os.PathLike[str], what: str) -> dict[str, Any]:
         raise FileError(path, f"not a TOML {what} zhibiao reads: arrays or tables nested too deeply") from exc
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file in the same folder, synced, then renamed
-    over the old one. The file gets ``mode``, else the mode of the file it replaces, else what a new file gets
-    (a temporary file is private; an export is for colleagues)."""
+def atomic_write(path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO], object],
+                 mode: int | None = None) -> None:
+    """Write ``data`` (bytes, or a function that writes into a stream, as a workbook saves itself) to ``path``
+    whole or not at all: a temporary file in the same folder, synced, then renamed over the old one. The file
+    gets ``mode``, else the mode of the file it replaces, else what a new file gets (a temporary file is
+    private; an output is for colleagues). OutputError when the folder cannot be written."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -108,16 +111,21 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int | None = N
     except OSError as exc:
         raise OutputError(path, f"cannot write in {folder} ({exc.strerror or exc})") from exc
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, "w+b") as stream:
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
             stream.flush()
             os.fchmod(stream.fileno(), mode if mode is not None else _mode_for(target))
             os.fsync(stream.fileno())
         os.replace(temporary, target)
-    except OSError as exc:
+    except BaseException as exc:  # a failed or interrupted write leaves the old file and no temporary one
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise OutputError(path, f"cannot write ({exc.strerror or exc}); nothing was changed") from exc
+        if isinstance(exc, OSError):
+            raise OutputError(path, f"cannot write ({exc.strerror or exc}); nothing was changed") from exc
+        raise
     with contextlib.suppress(OSError):  # the rename itself survives a crash once the folder is synced
         folder_handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
@@ -133,6 +141,21 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def status_to_create(path: str | os.PathLike[str], error: type[ZhibiaoError]) -> os.stat_result | None:
+    """The status of a file zhibiao is about to write or create (following links; only stat, nothing is
+    opened): None when it does not exist yet and its folder does; ``error`` when the folder is missing or the
+    path cannot be looked at."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        folder = Path(path).parent if str(Path(path).parent) else Path(".")
+        if not folder.is_dir():
+            raise error(path, f"folder {folder} does not exist") from None
+        return None
+    except OSError as exc:
+        raise error(path, f"cannot be used ({exc.strerror or exc})") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,57 +177,65 @@ def guarded(paths: Iterable[tuple[str | os.PathLike[str], str]]) -> list[Guarded
     return found
 
 
-def check_output(
-    path: str | os.PathLike[str],
-    *,
-    protected: Iterable[Guarded] = (),
-    earlier_output: Callable[[bytes], bool] | None = None,
-    stored_document: Callable[[str], str | None] | None = None,
-    force: bool = False,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """What no output may replace: files by identity (the workspace, its journal files, the documents stored or
+    being read) and copies of stored documents by content (``copy_of`` maps a SHA-256 to how a refusal names the
+    document, None for other content)."""
+
+    files: tuple[Guarded, ...] = ()
+    copy_of: Callable[[str], str | None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutputKind:
+    """What a command writes: how a refusal names it ("a workbook"), how an earlier one is recognised from its
+    bytes (replaced without --force), and the extension its name must have, if any."""
+
+    name: str
+    recognises: Callable[[bytes], bool]
+    suffix: str | None = None
+
+
+def check_output(path: str | os.PathLike[str], kind: OutputKind, *, protected: Protected = Protected(),
+                 force: bool = False) -> None:
     """Whether zhibiao may write ``path``; OutputError says why not.
 
-    Never, even with ``force``: a folder, a device or FIFO, a protected file (the workspace and its journal
-    files, by identity, so links and other spellings count), an SQLite database, a document stored in the
-    workspace (``stored_document`` maps a content hash to its name). Without ``force``, an existing file only
-    when ``earlier_output`` recognises its first bytes as something zhibiao wrote.
+    Never, even with ``force``: a folder, a device or FIFO, a protected file (by identity, so links and other
+    spellings count), an SQLite database, a copy of a stored document. Then the name must have ``kind``'s
+    extension. An existing file is replaced when it is empty, when ``kind`` recognises it as an earlier output,
+    or with ``force``. A forced refusal says so ("never overwritten, even with --force").
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        status = os.stat(target)
-    except FileNotFoundError:
-        if not folder.is_dir():
-            raise OutputError(path, f"folder {folder} does not exist") from None
+    never = "never overwritten, even with --force" if force else "not overwritten"
+    status = status_to_create(path, OutputError)
+    if status is not None:
+        if not stat.S_ISREG(status.st_mode):
+            raise OutputError(path, f"is {kind_of(status.st_mode)}, not a file: {never}")
+        for guard in protected.files:
+            if guard.identity == identity(status):
+                raise OutputError(path, f"is {guard.what}: {never}")
+    if kind.suffix is not None and not os.fspath(path).lower().endswith(kind.suffix):
+        raise OutputError(path, f"the name must end in {kind.suffix}")
+    if status is None:
         return
-    except OSError as exc:
-        raise OutputError(path, f"cannot be written ({exc.strerror or exc})") from exc
-    if not stat.S_ISREG(status.st_mode):
-        raise OutputError(path, f"is {kind_of(status.st_mode)}; zhibiao writes only regular files")
-    for guard in protected:
-        if guard.identity == identity(status):
-            raise OutputError(path, f"is {guard.what}: never overwritten")
     try:
-        head = read_regular(target, 4096)
+        data = read_regular(path)
     except FileError as exc:
         raise OutputError(path, exc.reason) from exc
-    if head.startswith(_SQLITE_MAGIC):
-        raise OutputError(path, "is an SQLite database (a workspace?): never overwritten")
-    if earlier_output is not None and earlier_output(head):
-        return
-    if stored_document is not None:
-        digest = hashlib.sha256(read_regular(target)).hexdigest()
-        name = stored_document(digest)
-        if name is not None:
-            raise OutputError(path, f"is the document {name} stored in the workspace: never overwritten")
-    if not force:
-        raise OutputError(path, "exists and is not an earlier zhibiao export (--force replaces it)")
+    if data.startswith(_SQLITE_MAGIC):
+        raise OutputError(path, f"is an SQLite database (a workspace?): {never}")
+    if protected.copy_of is not None:
+        document = protected.copy_of(hashlib.sha256(data).hexdigest())
+        if document is not None:
+            raise OutputError(path, f"is {document}: {never}")
+    if data and not kind.recognises(data) and not force:
+        raise OutputError(path, f"exists and is not {kind.name} (--force replaces it): not overwritten")
 
 
 def spreadsheet_safe(cell: str) -> str:
     """A CSV cell a spreadsheet shows as text: one starting like a formula (= + - @, tab, CR) gets a leading
     apostrophe, so ``=100%`` from a document is never run."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def display_name(name: str) -> str:

@@ -125,6 +125,14 @@ def load(connection: sqlite3.Connection) -> list[Learned]:
             for kind, term, other, event_id, name_a, name_b, at, reviewer in rows]
 
 
+LEXICON_FORMAT = "zhibiao-lexicon/1"
+
+
+def is_learned_lexicon(head: bytes) -> bool:
+    """Whether a file's bytes are a lexicon `zhibiao lexicon --learned -o` wrote (replaced without --force)."""
+    return f'format = "{LEXICON_FORMAT}"'.encode() in head[:4096]
+
+
 def as_lexicon(learned: list[Learned]) -> dict:
     """Learned terms as the tables of a lexicon file (``--lexicon``): synonyms, qualifiers, contrast pairs."""
     groups = [[item.term, item.other] for item in learned if item.kind == "synonym"]

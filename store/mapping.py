@@ -21,7 +21,7 @@ from typing import Any
 import tomli_w
 
 from store.errors import FileError, MappingError, OutputError
-from store.files import atomic_write, check_output, guarded, read_regular, read_toml, spreadsheet_safe
+from store.files import OutputKind, atomic_write, check_output, read_regular, read_toml, spreadsheet_safe
 from store.review import Review, now
 from store.targets import comparable, number_text, parse_target
 from store.text import DecodeError, decode_exact, key_name
@@ -187,15 +187,15 @@ def is_earlier_export(head: bytes) -> bool:
     return text.startswith(b'format = "zhibiao-mapping/') or text.startswith(",".join(_CSV_HEADER[:12]).encode())
 
 
+EARLIER_EXPORT = OutputKind("an earlier zhibiao export", is_earlier_export)
+
+
 def check_target(workspace: Workspace, path: Path, *, force: bool = False) -> None:
     """Whether the mapping may be written to ``path`` (see :func:`store.files.check_output`): never over the
     workspace or a document in it; over another file only when it is an earlier export, or with ``force``."""
-    documents = workspace.connection.execute("SELECT path, name FROM documents WHERE path IS NOT NULL").fetchall()
-    protected = [*workspace.guarded_files(),
-                 *guarded((stored, f"the document {name} stored in the workspace") for stored, name in documents)]
     try:
-        check_output(path, protected=protected, earlier_output=is_earlier_export,
-                     stored_document=workspace.document_with_hash, force=force)
+        check_output(path, EARLIER_EXPORT, protected=workspace.protected("the document {name} stored in the workspace"),
+                     force=force)
     except OutputError as exc:
         raise MappingError(path, exc.reason) from exc
 

@@ -9,14 +9,14 @@ auto-filters on, column widths measured in terminal cells so that CJK text fits.
 
 from __future__ import annotations
 
-import hashlib
-import os
+import io
 import re
-import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,23 +29,20 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from rich.cells import cell_len
 
 from store import compare
+from store.files import OutputKind, atomic_write, check_output
 from store.workspace import Workspace
 
 MAX_CHARTS = 300  # beyond this a workbook gets slow to open; the most-covered concepts are charted
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 _CELL_LIMIT = 32000  # Excel holds 32,767 characters in a cell
 _WIDTH_LIMIT = 48
+_WORKBOOK_XML_LIMIT = 1 << 20  # the list of sheets of any real workbook is far smaller
 _MISSING_LISTED = 40  # up to this many regions, 覆盖 names the regions that do not measure a concept
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _FLAG_FILL = PatternFill("solid", fgColor="FFD8A8")
 _WRAP = Alignment(vertical="top")
-
-
-class ReportError(ValueError):
-    """The workbook cannot be written where asked (the message names the path and the problem)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,78 +60,24 @@ class ReportSummary:
     events: int
 
 
-def check_output(workspace: Workspace, path: Path, *, kind: str = "workbook") -> None:
-    """Refuse an output path that is the workspace, an imported document, a file of another kind (an
-    existing file is replaced only when it is an earlier ``kind`` output: a workbook or an SSSOM file) or
-    not a regular file, or whose folder is missing; ReportError names the path and the reason."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReportError(f"{path}: folder {folder} does not exist")
-    exists = path.exists() or path.is_symlink()
-    if exists:
-        if path.is_dir():
-            raise ReportError(f"{path}: is a folder")
-        if not path.is_file():
-            raise ReportError(f"{path}: is not a regular file")
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                same = os.path.samefile(path, f"{workspace.path}{suffix}")
-            except OSError:
-                same = False
-            if same:
-                raise ReportError(f"{path}: is the workspace, not overwritten")
-    if kind == "workbook" and path.suffix.lower() != ".xlsx":
-        raise ReportError(f"{path}: a workbook's name ends in .xlsx (Excel opens nothing else)")
-    if not exists:
-        return
+def is_earlier_report(data: bytes) -> bool:
+    """Whether a file is a workbook this command wrote (its first sheets 指标库 and 对照): replaced without
+    --force, where another workbook (a records table, an analyst's own) is not. Only the workbook's list of
+    sheets is read: loading the workbook would read every cell's text."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot be read ({exc.strerror})") from exc
-    digest = hashlib.sha256(data).hexdigest()
-    imported = workspace.connection.execute(
-        "SELECT name FROM documents WHERE content_hash = ? LIMIT 1", (digest,)).fetchone()
-    if imported:
-        raise ReportError(f"{path}: is the imported document {imported[0]}, not overwritten")
-    if data.startswith(_SQLITE_MAGIC):
-        raise ReportError(f"{path}: is an SQLite file (a workspace?), not overwritten")
-    earlier = data.startswith(b"PK\x03\x04") if kind == "workbook" else (
-        data.startswith((b"#", b"subject_id")) or not data)
-    if not earlier:
-        what = "a workbook" if kind == "workbook" else "an SSSOM file"
-        raise ReportError(f"{path}: exists and is not {what}, not overwritten")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if archive.getinfo("xl/workbook.xml").file_size > _WORKBOOK_XML_LIMIT:
+                return False
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, EOFError, ValueError):
+        return False
+    sheets = [element.get("name") for element in root.iter() if element.tag.rpartition("}")[2] == "sheet"]
+    return sheets[:2] == ["指标库", "对照"]
 
 
-def write_atomically(path: Path, write: Callable[[Any], None]) -> None:
-    """Write through ``write(stream)`` into a temporary file beside ``path``, then rename it over ``path``:
-    a reader never sees half a file, and a failure leaves the old one."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot write here ({exc.strerror})") from exc
-    try:
-        with os.fdopen(handle, "w+b") as stream:
-            write(stream)
-            stream.flush()
-            os.fchmod(stream.fileno(), _mode_for(path))  # colleagues read it: not the temporary file's 0600
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise ReportError(f"{path}: cannot write ({exc.strerror})") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+WORKBOOK = OutputKind("a workbook from zhibiao report", is_earlier_report, suffix=".xlsx")  # Excel opens no other
 
 
 def cell_text(value: str) -> str:
@@ -230,11 +173,12 @@ def _target_text(item: compare.Comparison, row: compare.TargetRow) -> str:
     return raw if aligned is None or aligned == "".join(raw.split()) else f"{raw} ({aligned})"
 
 
-def write_report(workspace: Workspace, path: Path, *,
+def write_report(workspace: Workspace, path: Path, *, force: bool = False,
                  progress: Callable[[str], None] | None = None) -> ReportSummary:
-    """Write the workbook atomically at ``path``; ReportError says why it cannot be written there."""
+    """Write the workbook atomically at ``path``; OutputError says why it cannot be written there (another
+    file than a workbook is replaced only with ``force``)."""
     path = Path(path)
-    check_output(workspace, path)
+    check_output(path, WORKBOOK, protected=workspace.protected(), force=force)
     say = progress or (lambda step: None)
     say("reading the concepts")
     items = compare.comparisons(workspace, provenance=False)
@@ -323,7 +267,7 @@ def write_report(workspace: Workspace, path: Path, *,
     charts = _charts(workbook, charted, numbers, len(chartable))
 
     say("writing the file")
-    write_atomically(path, workbook.save)
+    atomic_write(path, workbook.save)
     return ReportSummary(path, len(items), len(regions), flagged_cells, charts, len(chartable), len(left),
                          sum(1 for item in left if item.own), events)
 

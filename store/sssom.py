@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from store.report import ReportError, check_output, write_atomically
+from store.files import OutputKind, atomic_write, check_output
 from store.review import Review, now
 from store.text import key_name
 from store.workspace import Workspace
@@ -37,6 +37,15 @@ MANUAL = "semapv:ManualMappingCuration"
 # characters an identifier keeps as they are (URI unreserved and sub-delimiters); the rest, CJK included, is
 # percent-encoded UTF-8: SSSOM validators accept only ASCII CURIEs, and the labels carry the names as written
 _KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/")
+
+
+def is_sssom(data: bytes) -> bool:
+    """Whether a file is SSSOM/TSV (its metadata block behind ``#``, or the header row): an earlier export,
+    replaced without --force."""
+    return data.startswith((b"#", b"subject_id"))
+
+
+SSSOM_FILE = OutputKind("an SSSOM file", is_sssom)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,16 +153,16 @@ def to_tsv(workspace: Workspace, mappings: list[dict[str, Any]] | None = None, t
     return buffer.getvalue()
 
 
-def export(workspace: Workspace, path: Path) -> SssomSummary:
-    """Write the SSSOM/TSV file atomically; ReportError names a path that cannot be written."""
+def export(workspace: Workspace, path: Path, *, force: bool = False) -> SssomSummary:
+    """Write the SSSOM/TSV file atomically; OutputError names a path that may not or cannot be written (another
+    file than an SSSOM file is replaced only with ``force``)."""
     path = Path(path)
-    check_output(workspace, path, kind="sssom")
+    check_output(path, SSSOM_FILE, protected=workspace.protected(), force=force)
     mappings = rows(workspace)
-    text = to_tsv(workspace, mappings)
-    write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+    atomic_write(path, to_tsv(workspace, mappings).encode("utf-8"))
     negative = sum(1 for row in mappings if row.get("predicate_modifier") == "Not")
     close = sum(1 for row in mappings if row["predicate_id"] == "skos:closeMatch")
     return SssomSummary(path, len(mappings) - negative - close, close, negative)
 
 
-__all__ = ["ReportError", "SssomSummary", "export", "indicator_id", "rows", "to_tsv"]
+__all__ = ["SssomSummary", "export", "indicator_id", "rows", "to_tsv"]

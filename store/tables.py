@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from store.errors import OutputError
+from store.files import FORMULA_START as FORMULA_START  # the records reader undoes the escape
+from store.files import OutputKind, Protected, atomic_write, check_output, guarded, spreadsheet_safe
 from store.model import Document
 
 COLUMNS = ("region", "department", "year", "project", "unit", "code", "amount_wan", "level1", "level2", "name",
@@ -24,14 +25,7 @@ EXTRA_COLUMNS = ("kind", "source")
 HEADER = COLUMNS + EXTRA_COLUMNS
 FORMATS = ("csv", "xlsx")
 
-# a spreadsheet runs a cell that starts with one of these as a formula
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class TableError(ValueError):
-    """The table cannot be written where asked (names the path and why)."""
 
 
 Cell = str | int | float | None
@@ -63,8 +57,7 @@ def _csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, float):
         return amount_text(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return spreadsheet_safe(str(value))
 
 
 def to_csv(documents: Iterable[Document], *, bom: bool = True) -> str:
@@ -112,89 +105,50 @@ def to_xlsx(documents: Iterable[Document]) -> bytes:
     return buffer.getvalue()
 
 
-def write_table(documents: list[Document], path: Path, fmt: str, *, inputs: Iterable[Path] = ()) -> int:
+def is_records_table(data: bytes) -> bool:
+    """Whether a file is a records table (CSV, text or workbook whose first row has every §2b column, as Excel
+    saves it back too): an earlier table, replaced without --force, where a table with a few of the same
+    column names (the mapping's CSV) is not."""
+    if data.startswith(b"PK\x03\x04"):
+        rows = [_first_row_of_workbook(data)]
+    else:
+        head = data[:4096]
+        text = head.decode("utf-16", "ignore") if head.startswith((b"\xff\xfe", b"\xfe\xff")) else \
+            head.decode("utf-8", "ignore")  # the header is ASCII in GBK too
+        line = text.lstrip("\ufeff").lstrip().split("\n", 1)[0]
+        rows = [next(csv.reader([line], delimiter=delimiter)) for delimiter in (",", "\t", ";")]
+    return any(set(COLUMNS) <= {cell.strip().lstrip("\ufeff").lower() for cell in row} for row in rows)
+
+
+def _first_row_of_workbook(data: bytes) -> list[str]:
+    """The text of the first row of a workbook's first sheet (nothing for a file that is not a workbook); only
+    that row is read, however long the table."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            cells = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            book.close()
+    except Exception:  # openpyxl fails in many ways on what is not a workbook: then it is not a table either
+        return []
+    return [str(cell) for cell in cells if cell is not None]
+
+
+RECORDS_TABLE = OutputKind("a records table", is_records_table)
+
+
+def write_table(documents: list[Document], path: Path, fmt: str, *, inputs: Iterable[Path] = (),
+                force: bool = False) -> int:
     """Write the records table atomically; returns the number of rows under the header.
 
-    Never overwrites one of the ``inputs``, a workspace or any file that is not itself a records table
-    (TableError says which and why).
+    Never overwrites one of the ``inputs``, a workspace, a folder or a device; another file than a records
+    table only with ``force`` (OutputError says which and why).
     """
     if fmt not in FORMATS:
-        raise TableError(f"{path}: unknown table format {fmt!r} (csv or xlsx)")
-    _check_target(path, inputs)
-    data = to_csv(documents).encode("utf-8") if fmt == "csv" else to_xlsx(documents)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise TableError(f"{path}: cannot write here ({exc.strerror})") from exc
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fchmod(stream.fileno(), _mode_for(path))  # a temporary file is 0600; a table is for colleagues
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise TableError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise OutputError(path, f"unknown table format {fmt!r} (csv or xlsx)")
+    inputs_read = guarded((source, "one of the documents being read") for source in inputs)
+    check_output(path, RECORDS_TABLE, protected=Protected(tuple(inputs_read)), force=force)
+    atomic_write(path, to_csv(documents).encode("utf-8") if fmt == "csv" else to_xlsx(documents))
     return sum(1 for document in documents for record in document.records for _ in (record.indicators or [None]))
-
-
-def _check_target(path: Path, inputs: Iterable[Path]) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise TableError(f"{path}: folder {folder} does not exist")
-    if not path.exists() and not path.is_symlink():
-        return
-    if path.is_dir():
-        raise TableError(f"{path}: is a folder")
-    if not path.is_file():
-        raise TableError(f"{path}: not a regular file, not overwritten")
-    for source in inputs:
-        try:
-            if path.samefile(source):
-                raise TableError(f"{path}: is one of the documents being read, not overwritten")
-        except OSError:
-            continue
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 20)
-    except OSError as exc:
-        raise TableError(f"{path}: cannot be read to check what it is ({exc.strerror})") from exc
-    if head.startswith(_SQLITE_MAGIC):
-        raise TableError(f"{path}: is a zhibiao workspace (or another SQLite file), not overwritten")
-    if head and not _is_records_table(head, path):
-        raise TableError(f"{path}: exists and is not a records table, not overwritten (remove it or choose "
-                         "another name)")
-
-
-def _is_records_table(head: bytes, path: Path) -> bool:
-    """Whether an existing file is a records table this command may replace."""
-    from store.readers.files import ReadError, container_of
-    from store.readers.files import table_rows as file_rows
-    from store.readers.records import is_records_header
-
-    try:
-        kind = container_of(head)
-    except ReadError:
-        return False
-    if kind == "xlsx":
-        try:
-            rows = file_rows(path.read_bytes(), "xlsx").rows
-        except (ReadError, OSError):
-            return False
-        return any(is_records_header(cells) for cells in rows[:1])
-    if kind != "text":
-        return False
-    from store.readers.records import records_header_in_text
-
-    return records_header_in_text(head)
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from store.errors import WorkspaceError
-from store.files import Guarded, guarded, identity, kind_of
+from store.files import Guarded, Protected, guarded, identity, kind_of, status_to_create
 from store.model import Document, where_in_file
 from store.text import key_name
 
@@ -413,6 +413,18 @@ class Workspace:
                         (f"{name}-shm", "the workspace's shared-memory index"),
                         (f"{name}-journal", "the workspace's journal")])
 
+    def protected(self, document: str = "the imported document {name}") -> Protected:
+        """What no output may replace: the workspace and its journal files, and every stored document, by its
+        file's identity and by content (a copy under another name); ``document`` is how a refusal names one."""
+        stored = self.connection.execute("SELECT path, name FROM documents WHERE path IS NOT NULL").fetchall()
+        files = [*self.guarded_files(), *guarded((path, document.format(name=name)) for path, name in stored)]
+
+        def copy_of(content_hash: str) -> str | None:
+            name = self.document_with_hash(content_hash)
+            return None if name is None else document.format(name=name)
+
+        return Protected(tuple(files), copy_of)
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed (synchronously) on success, rolled back on any error.
@@ -585,16 +597,8 @@ class Workspace:
 def _check_path(path: Path) -> None:
     """Refuse what can never be a workspace before anything is opened: a folder, a FIFO, a device, a path in a
     missing folder (only stat)."""
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise WorkspaceError(path, f"folder {folder} does not exist") from None
-        return
-    except OSError as exc:
-        raise WorkspaceError(path, f"cannot be used ({exc.strerror or exc})") from exc
-    if not stat.S_ISREG(status.st_mode):
+    status = status_to_create(path, WorkspaceError)
+    if status is not None and not stat.S_ISREG(status.st_mode):
         raise WorkspaceError(path, f"is {kind_of(status.st_mode)}, not a workspace file")
 
 

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store import files, learned, mapping, suggest, tables
+from store import files, learned, mapping, sssom, suggest, tables
 from store.errors import WorkspaceError, ZhibiaoError
 from store.files import display_name
 from store.importer import ImportInterrupted, ImportResult, ImportStopped, import_paths
@@ -54,6 +54,11 @@ def _fail(console: Console, exc: Exception, where: str | os.PathLike[str]) -> No
         return
     message = exc.reason if isinstance(exc, ZhibiaoError) else str(exc)
     _error(console, where, message.removeprefix(f"{os.fspath(where)}: "))
+
+
+def _wrote(target: Path, what: str) -> Text:
+    """``wrote PATH: WHAT`` with the whole path, so that the user finds the file whatever folder they ran in."""
+    return Text(f"wrote {visible(display_name(os.path.abspath(target)))}: {what}")
 
 
 def _visible_document(document: Document) -> Document:
@@ -128,14 +133,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if args.output:
             target = Path(args.output)
             try:
-                rows = tables.write_table(documents, target, fmt, inputs=[Path(f) for f in args.files])
-            except tables.TableError as exc:
-                _error(err, str(target), str(exc).removeprefix(f"{target}: "))
+                rows = tables.write_table(documents, target, fmt, inputs=[Path(f) for f in args.files],
+                                          force=args.force)
+            except ZhibiaoError as exc:
+                _fail(err, exc, target)
                 return 1
             records = sum(len(document.records) for document in documents)
             indicators = sum(document.indicator_count for document in documents)
-            out.print(Text(visible(f"wrote {target}: {rows} rows ({len(documents)} documents, {records} records,"
-                                   f" {indicators} indicators)")))
+            out.print(_wrote(target, f"{rows} rows ({len(documents)} documents, {records} records, {indicators} "
+                                     "indicators)"))
         else:
             sys.stdout.write(tables.to_csv(documents, bom=False))
     elif fmt == "json":
@@ -327,27 +333,26 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
         return 2
     with workspace:
         terms = learned.load(workspace.connection)
-    if not terms:
-        out.print(Text("nothing learned yet: approvals teach synonyms, rejections teach contrasts"))
-    for item in terms:
-        out.print(Text.assemble((f"{item.kind:<9} ", "cyan"), literal(item.label, "bold"), "  ",
-                                literal(item.origin, "dim")))
-    if args.output:
+        if not terms:
+            out.print(Text("nothing learned yet: approvals teach synonyms, rejections teach contrasts"))
+        for item in terms:
+            out.print(Text.assemble((f"{item.kind:<9} ", "cyan"), literal(item.label, "bold"), "  ",
+                                    literal(item.origin, "dim")))
+        if not args.output:
+            return 0
         import tomli_w
 
         target = Path(args.output)
-        data = {"format": "zhibiao-lexicon/1", **learned.as_lexicon(terms)}
+        data = {"format": learned.LEXICON_FORMAT, **learned.as_lexicon(terms)}
         header = f"# terms learned from the decisions in {args.db}; load with `zhibiao suggest --lexicon FILE`\n"
-        problem = _unwritable(target, Path(args.db))
-        if problem is None:
-            try:
-                _replace_file(target, (header + tomli_w.dumps(data)).encode("utf-8"))
-            except OSError as exc:
-                problem = f"cannot write ({exc.strerror or exc})"
-        if problem is not None:
-            _error(err, str(target), problem)
+        try:
+            files.check_output(target, files.OutputKind("a lexicon from zhibiao lexicon", learned.is_learned_lexicon),
+                               protected=workspace.protected(), force=args.force)
+            files.atomic_write(target, (header + tomli_w.dumps(data)).encode("utf-8"))
+        except ZhibiaoError as exc:
+            _fail(err, exc, target)
             return 1
-        out.print(Text(f"wrote {target}: {len(terms)} learned terms as a lexicon"))
+    out.print(_wrote(target, f"{len(terms)} learned terms as a lexicon"))
     return 0
 
 
@@ -357,23 +362,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     if workspace is None:
         return 2
     target = Path(args.output or {"csv": "mapping.csv", "sssom": "mapping.sssom.tsv"}.get(args.format, "mapping.toml"))
-    from store import report, sssom  # openpyxl is loaded only by the commands that write workbooks
-
     with workspace:
         try:
             if args.format == "sssom" or (args.format is None and target.suffix.lower() == ".tsv"):
-                summary = sssom.export(workspace, target)
-                out.print(Text(f"wrote {visible(display_name(os.path.abspath(target)))}: {summary.exact} "
-                               f"skos:exactMatch, {summary.close} skos:closeMatch, {summary.negative} negative "
-                               "(predicate_modifier Not) mappings"))
+                summary = sssom.export(workspace, target, force=args.force)
+                out.print(_wrote(target, f"{summary.exact} skos:exactMatch, {summary.close} skos:closeMatch, "
+                                         f"{summary.negative} negative (predicate_modifier Not) mappings"))
                 return 0
             written = mapping.export(workspace, target, args.format, force=args.force)
-        except (ZhibiaoError, report.ReportError) as exc:
+        except ZhibiaoError as exc:
             _fail(err, exc, target)
             return 1
-    out.print(Text(f"wrote {visible(display_name(os.path.abspath(target)))}: {written['concepts']} concepts, "
-                   f"{written['members']} members, {written['close']} close matches, {written['rejected']} rejected "
-                   "pairs"))
+    out.print(_wrote(target, f"{written['concepts']} concepts, {written['members']} members, {written['close']} "
+                             f"close matches, {written['rejected']} rejected pairs"))
     return 0
 
 
@@ -418,16 +419,16 @@ def cmd_report(args: argparse.Namespace) -> int:
                              disable=not err.is_terminal) as progress:
         task = progress.add_task("report", total=None, step="")
         try:
-            summary = report.write_report(workspace, target,
+            summary = report.write_report(workspace, target, force=args.force,
                                           progress=lambda step: progress.update(task, step=step))
-        except report.ReportError as exc:
-            _error(err, str(target), str(exc).removeprefix(f"{target}: "))
+        except ZhibiaoError as exc:
+            _fail(err, exc, target)
             return 1
     charts = (f"{summary.charts} charts" if summary.charts == summary.chartable
               else f"{summary.charts} charts (the most-covered of {summary.chartable} chartable concepts)")
-    out.print(Text(f"wrote {target}: {summary.concepts} concepts over {summary.regions} regions, "
-                   f"{summary.flagged_cells} flagged cells, {charts}, {summary.unmatched} unmatched indicators "
-                   f"({summary.own} with no counterpart anywhere), {summary.events} decisions"))
+    out.print(_wrote(target, f"{summary.concepts} concepts over {summary.regions} regions, {summary.flagged_cells}"
+                             f" flagged cells, {charts}, {summary.unmatched} unmatched indicators ({summary.own} "
+                             f"with no counterpart anywhere), {summary.events} decisions"))
     return 0
 
 
@@ -477,35 +478,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     return code
 
 
-def _unwritable(target: Path, workspace: Path) -> str | None:
-    """Why a lexicon file may not be written at ``target`` (the workspace, a folder, a device), or None."""
-    if target.exists():
-        if not target.is_file():
-            return "is not a regular file; choose another name"
-        if workspace.exists() and target.samefile(workspace):
-            return "is the workspace; choose another name"
-    if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        return f"folder {target.parent} does not exist"
-    return None
-
-
-def _replace_file(target: Path, data: bytes) -> None:
-    """Write a small file whole or not at all (a temporary file beside it, then renamed over it)."""
-    import os
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            os.fchmod(stream.fileno(), 0o644)
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibiao",
@@ -521,6 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("-o", "--output", metavar="OUT",
                        help="write the table to OUT (an existing file only if it is a records table);"
                             " CSV without -o goes to standard output")
+    parse.add_argument("--force", action="store_true",
+                       help="with -o, replace an existing file that is not a records table (never a document read"
+                            " or a workspace)")
     parse.set_defaults(run=cmd_parse)
 
     imp = commands.add_parser("import", help="parse documents (files or folders) and store them in a workspace")
@@ -542,6 +517,8 @@ def build_parser() -> argparse.ArgumentParser:
     lex.add_argument("--learned", action="store_true", help="list the terms learned from decisions")
     lex.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
     lex.add_argument("-o", "--output", metavar="FILE", help="write the learned terms as a lexicon TOML file")
+    lex.add_argument("--force", action="store_true",
+                     help="replace an existing file that is not an earlier lexicon (never the workspace or a document)")
     lex.set_defaults(run=cmd_lexicon)
 
     rev = commands.add_parser("review", help="open the review app (importing PATHs first if they are new)")
@@ -565,7 +542,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep = commands.add_parser("report", help="the library, the regions' targets compared and the coverage as a"
                                              " workbook (.xlsx)")
     rep.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
-    rep.add_argument("-o", "--output", metavar="FILE", required=True, help="the workbook to write (crosswalk.xlsx)")
+    rep.add_argument("-o", "--output", metavar="FILE", required=True,
+                     help="the workbook to write (crosswalk.xlsx); an existing file is replaced only when it is an"
+                          " earlier report")
+    rep.add_argument("--force", action="store_true",
+                     help="replace an existing file that is not an earlier report (never the workspace or a document)")
     rep.set_defaults(run=cmd_report)
 
     load = commands.add_parser("load-mapping", help="bring a previously exported mapping back")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -392,10 +393,46 @@ def _page_rows(page: Any) -> list[list[str]]:
         return not any(x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in boxes)
 
     rest = page.filter(outside_tables) if boxes else page
-    for line in rest.extract_text_lines():
-        items.append((line["top"], line["x0"], [line["text"]]))
+    left = min(char["x0"] for char in page.chars)
+    right = max(page.width - left, left)  # text set between equal margins, as page layouts are
+    for lines in _paragraphs(rest.extract_text_lines(), left, right):
+        items.append((lines[0]["top"], lines[0]["x0"], ["\n".join(line["text"] for line in lines)]))
     items.sort(key=lambda item: (round(item[0], 1), item[1]))
     return [cells for _top, _x0, cells in items]
+
+
+def _paragraphs(lines: list[dict[str, Any]], left: float, right: float) -> list[list[dict[str, Any]]]:
+    """Text lines grouped into the paragraphs they were wrapped from: a line continues the one above when that
+    one was broken at the right margin (the next line's first word would not have fitted), and it starts at
+    the left margin right below, in the same type. A line with wide gaps is a row of cells, never wrapped."""
+    paragraphs: list[list[dict[str, Any]]] = []
+    for line in lines:
+        if paragraphs and _continues(paragraphs[-1][-1], line, left, right):
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+    return paragraphs
+
+
+def _continues(above: dict[str, Any], line: dict[str, Any], left: float, right: float) -> bool:
+    chars, next_chars = above.get("chars") or [], line.get("chars") or []
+    if not chars or not next_chars:
+        return False
+    size = max(char["size"] for char in chars)
+    if abs(max(char["size"] for char in next_chars) - size) > size * 0.1:
+        return False
+    if line["x0"] - left > size * 0.5 or not 0 <= line["top"] - above["bottom"] <= size:
+        return False
+    if any(b["x0"] - a["x1"] > size * 2 for a, b in pairwise(chars)):
+        return False
+    first, end = next_chars[0], next_chars[0]["x1"]
+    if not _WIDE.match(first["text"]):  # a Western word wraps whole; a CJK line may break before any character
+        for char in next_chars[1:]:
+            if char["text"].isspace() or _WIDE.match(char["text"]):
+                break
+            end = char["x1"]
+    space = size * 0.25
+    return right - above["x1"] < end - first["x0"] + space
 
 
 def path_bytes(path: Path) -> bytes:

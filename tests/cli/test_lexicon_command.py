@@ -61,3 +61,19 @@ def test_the_lexicon_is_never_written_over_the_workspace(seeded: Path, tmp_path:
     err = capsys.readouterr().err
     assert str(db) in err and "is the workspace" in err and len(err.strip().splitlines()) == 1
     assert db.read_bytes() == before
+
+
+def test_the_lexicon_replaces_only_an_earlier_lexicon_unless_forced(seeded: Path, tmp_path: Path, capsys) -> None:
+    db = tmp_path / "s.db"
+    shutil.copy(seeded, db)
+    notes = tmp_path / "notes.toml"
+    notes.write_text("[mine]\nkept = true\n", encoding="utf-8")
+    assert main(["lexicon", "--learned", "--db", str(db), "-o", str(notes)]) == 1
+    err = capsys.readouterr().err
+    assert "not a lexicon from zhibiao lexicon" in err or "--force" in err
+    assert notes.read_text(encoding="utf-8") == "[mine]\nkept = true\n"
+    team = tmp_path / "team.toml"
+    assert main(["lexicon", "--learned", "--db", str(db), "-o", str(team)]) == 0
+    assert main(["lexicon", "--learned", "--db", str(db), "-o", str(team)]) == 0  # its own earlier file
+    assert main(["lexicon", "--learned", "--db", str(db), "-o", str(notes), "--force"]) == 0
+    assert tomllib.loads(notes.read_text(encoding="utf-8"))["format"] == "zhibiao-lexicon/1"

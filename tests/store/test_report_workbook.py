@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from rich.cells import cell_len
 
 from store import report
+from store.errors import OutputError
 from store.review import Review
 from store.workspace import Workspace
 
@@ -155,7 +156,7 @@ def test_refused_paths_leave_everything_as_it_was(seeded: Path, tmp_path: Path) 
                  tmp_path / "nowhere" / "x.xlsx": "does not exist", tmp_path: "is a folder"}
         before = {file: file.read_bytes() for file in (document, renamed, notes)}
         for target, problem in cases.items():
-            with pytest.raises(report.ReportError, match=problem):
+            with pytest.raises(OutputError, match=problem):
                 report.write_report(workspace, target)
         assert workspace.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert ri(workspace, "广州市", "服务对象满意度")

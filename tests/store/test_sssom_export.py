@@ -14,6 +14,7 @@ from conftest import ri
 from crosswalk_families import mapped_copy
 
 from store import sssom
+from store.errors import OutputError
 from store.review import Review
 from store.workspace import Workspace
 
@@ -143,7 +144,7 @@ def test_an_export_over_a_document_or_another_file_is_refused(seeded: Path, tmp_
     with Workspace(path) as workspace:
         for target, problem in ((notes, "not an SSSOM file"), (document, "imported document"),
                                 (path, "is the workspace")):
-            with pytest.raises(sssom.ReportError, match=problem):
+            with pytest.raises(OutputError, match=problem):
                 sssom.export(workspace, target)
         sssom.export(workspace, tmp_path / "m.sssom.tsv")
         sssom.export(workspace, tmp_path / "m.sssom.tsv")  # an earlier export is replaced

@@ -11,6 +11,7 @@ from conftest import ri
 from store.review import Review
 from store.workspace import Workspace
 from tui.app import make_app
+from tui.config import Config
 from tui.messages import DecisionMade, DecisionRefused
 from tui.screens import QueueScreen
 
@@ -27,9 +28,14 @@ def recorder(seen: list):
     return hook
 
 
+# The app looks for other processes' decisions every poll_seconds and then shows them: these tests decide before
+# it looks, as a reviewer does who acts within the poll interval.
+NO_POLL = Config(poll_seconds=3600)
+
+
 async def test_a_pair_decided_meanwhile_elsewhere_is_refused_not_overwritten(db: Path) -> None:
     seen: list = []
-    app = make_app(db, reviewer="alice", keymap={})
+    app = make_app(db, reviewer="alice", config=NO_POLL)
     async with app.run_test(size=SIZE, message_hook=recorder(seen)) as pilot:
         await open_first_record(app, pilot)
         await pilot.press("n")
@@ -88,7 +94,7 @@ async def test_each_decision_is_committed_and_announced_once(db: Path) -> None:
 
 
 async def test_queue_mode_says_why_a_pair_cannot_be_decided_and_goes_on(db: Path) -> None:
-    app = make_app(db, reviewer="alice", keymap={})
+    app = make_app(db, reviewer="alice", config=NO_POLL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("g")
