@@ -215,7 +215,8 @@ def export(workspace: Workspace, path: Path, fmt: str | None = None, *, force: b
         raise MappingError(path, exc.reason) from exc
     return {"concepts": len(document.get("concept", [])),
             "members": sum(len(c.get("member", [])) for c in document.get("concept", [])),
-            "close": len(document.get("close", [])), "rejected": len(document.get("rejected", []))}
+            "close": len(document.get("close", [])), "rejected": len(document.get("rejected", [])),
+            "flags": len(document.get("flag", [])), "no_counterpart": len(document.get("no_counterpart", []))}
 
 
 _TIME = (datetime, date, time, str)

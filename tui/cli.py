@@ -374,7 +374,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             _fail(err, exc, target)
             return 1
     out.print(_wrote(target, f"{written['concepts']} concepts, {written['members']} members, {written['close']} "
-                             f"close matches, {written['rejected']} rejected pairs"))
+                             f"close matches, {written['rejected']} rejected pairs, {written['flags']} flags, "
+                             f"{written['no_counterpart']} with no counterpart"))
     return 0
 
 

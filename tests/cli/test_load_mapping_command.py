@@ -28,6 +28,7 @@ def test_load_mapping_joins_reports_conflicts_and_is_idempotent(seeded: Path, tm
         review.flag(ri(workspace, "抚顺市", "参保对象满意度"), note="ask 抚顺")
         review.no_counterpart(ri(workspace, "湛江市", "参保人数（人）"))
     assert main(["export", "--db", str(source), "-o", str(tmp_path / "m.toml")]) == 0
+    assert "0 rejected pairs, 1 flags, 1 with no counterpart" in capsys.readouterr().out
     with Workspace(target) as workspace:
         Review(workspace, "bob").flag(ri(workspace, "抚顺市", "参保对象满意度"), note="bob's note")
     capsys.readouterr()
