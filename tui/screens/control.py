@@ -37,10 +37,10 @@ class ReviewerControl:
         """Show an indicator (in the open record when it occurs there), its region opened, with ``candidate_id``
         highlighted among its candidates when it is one."""
         current = self.current_indicator()
-        candidate = self.current_candidate()
-        if current is not None and current.regional_indicator_id == ri_id and (
-                candidate_id is None or (candidate is not None and candidate.candidate.id == candidate_id)):
-            return  # there already (undoing what was just decided)
+        if current is not None and current.regional_indicator_id == ri_id:  # there already (undoing what was
+            if candidate_id is not None:  # just decided): at most the candidate's highlight moves
+                self._highlight_candidate(ri_id, candidate_id)
+            return
         found = self.session.where(ri_id, self._record_id)
         if found is None:
             return
