@@ -93,9 +93,9 @@ class QueueItem:
 def _rejected_against_concept(side: str, other: str) -> str:
     """SQL: the indicator ``other`` was rejected against a member of the concept of ``side`` (a rejected
     outsider is rejected against the whole concept)."""
-    return (f"EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON mb.concept_id = ma.concept_id"
-            f" JOIN pair_decisions p ON p.a = min(mb.regional_indicator_id, {other}) AND p.b ="
-            f" max(mb.regional_indicator_id, {other}) AND p.kind = 'rejected' WHERE ma.regional_indicator_id = {side})")
+    return (f"EXISTS (SELECT 1 FROM concept_members ma WHERE ma.regional_indicator_id = {side} AND EXISTS (SELECT 1"
+            f" FROM concept_members mb JOIN pair_decisions p ON p.a = min(mb.regional_indicator_id, {other}) AND p.b ="
+            f" max(mb.regional_indicator_id, {other}) AND p.kind = 'rejected' WHERE mb.concept_id = ma.concept_id))")
 
 
 _UNDECIDED = (
@@ -103,10 +103,13 @@ _UNDECIDED = (
     " AND p.b = max(s.regional_indicator_id, s.candidate_id))"
     " AND NOT EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON ma.concept_id = mb.concept_id"
     " WHERE ma.regional_indicator_id = s.regional_indicator_id AND mb.regional_indicator_id = s.candidate_id)"
-    " AND NOT EXISTS (SELECT 1 FROM no_counterpart n WHERE n.regional_indicator_id IN (s.regional_indicator_id,"
-    " s.candidate_id))"
-    f" AND NOT {_rejected_against_concept('s.regional_indicator_id', 's.candidate_id')}"
-    f" AND NOT {_rejected_against_concept('s.candidate_id', 's.regional_indicator_id')}"
+    # (each check below only once its table has rows: the uncorrelated test is evaluated once per query)
+    " AND (NOT EXISTS (SELECT 1 FROM no_counterpart) OR (NOT EXISTS (SELECT 1 FROM no_counterpart n WHERE"
+    " n.regional_indicator_id = s.regional_indicator_id) AND NOT EXISTS (SELECT 1 FROM no_counterpart n WHERE"
+    " n.regional_indicator_id = s.candidate_id)))"
+    " AND (NOT EXISTS (SELECT 1 FROM concept_members) OR NOT EXISTS (SELECT 1 FROM pair_decisions WHERE kind ="
+    f" 'rejected') OR (NOT {_rejected_against_concept('s.regional_indicator_id', 's.candidate_id')}"
+    f" AND NOT {_rejected_against_concept('s.candidate_id', 's.regional_indicator_id')}))"
 )
 
 
@@ -153,20 +156,22 @@ def records(workspace: Workspace, region: str) -> list[RecordSummary]:
 def indicators(workspace: Workspace, record_id: int) -> list[IndicatorRow]:
     rows = workspace.connection.execute(
         "SELECT i.id, i.regional_indicator_id, i.level1, i.level2, i.name, i.period_value, i.annual_value, i.line,"
-        f" c.name, f.regional_indicator_id IS NOT NULL, {_BEST},"
+        " c.name, f.regional_indicator_id IS NOT NULL, best.score, best.tier,"
         " EXISTS (SELECT 1 FROM no_counterpart n WHERE n.regional_indicator_id = i.regional_indicator_id), f.note"
         " FROM indicators i LEFT JOIN concept_members m ON m.regional_indicator_id = i.regional_indicator_id"
         " LEFT JOIN concepts c ON c.id = m.concept_id LEFT JOIN flags f ON f.regional_indicator_id ="
-        " i.regional_indicator_id WHERE i.record_id = ? ORDER BY i.ordinal",
-        (record_id,),
+        f" i.regional_indicator_id LEFT JOIN ({_BEST}) best ON best.regional_indicator_id = i.regional_indicator_id"
+        " WHERE i.record_id = ? ORDER BY i.ordinal",
+        (record_id, record_id),
     ).fetchall()
     return [_indicator_row(row) for row in rows]
 
 
-# the best undecided suggestion's score and tier of the indicator ``i`` ("likely" sorts before "possible")
-_BEST = (f"(SELECT max(s.score) FROM suggestions s WHERE s.regional_indicator_id = i.regional_indicator_id AND"
-         f" {_UNDECIDED}), (SELECT min(s.tier) FROM suggestions s WHERE s.regional_indicator_id ="
-         f" i.regional_indicator_id AND {_UNDECIDED})")
+# the best undecided suggestion's score and tier of each indicator of the record (the one parameter): one pass
+# over their suggestions ("likely" sorts before "possible")
+_BEST = ("SELECT s.regional_indicator_id, max(s.score) AS score, min(s.tier) AS tier FROM suggestions s"
+         " WHERE s.regional_indicator_id IN (SELECT regional_indicator_id FROM indicators WHERE record_id = ?)"
+         f" AND {_UNDECIDED} GROUP BY s.regional_indicator_id")
 
 
 def _indicator_row(row: tuple) -> IndicatorRow:
@@ -230,14 +235,15 @@ _BETTER = "(t.score > s.score OR (t.score = s.score AND t.regional_indicator_id 
 _QUEUED = (
     f"{_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id = s.candidate_id"
     f" AND t.candidate_id = s.regional_indicator_id AND {_BETTER})"
-    " AND NOT EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON mb.concept_id = ma.concept_id"
+    " AND (NOT EXISTS (SELECT 1 FROM concept_members) OR (NOT EXISTS (SELECT 1 FROM concept_members ma JOIN"
+    " concept_members mb ON mb.concept_id = ma.concept_id"
     " AND mb.regional_indicator_id != ma.regional_indicator_id JOIN suggestions t ON t.regional_indicator_id ="
     f" mb.regional_indicator_id AND t.candidate_id = s.candidate_id WHERE ma.regional_indicator_id ="
     f" s.regional_indicator_id AND {_BETTER})"
     " AND NOT EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON mb.concept_id = ma.concept_id"
     " AND mb.regional_indicator_id != ma.regional_indicator_id JOIN suggestions t ON t.regional_indicator_id ="
     f" s.regional_indicator_id AND t.candidate_id = mb.regional_indicator_id WHERE ma.regional_indicator_id ="
-    " s.candidate_id AND (t.score > s.score OR (t.score = s.score AND t.candidate_id < s.candidate_id)))"
+    " s.candidate_id AND (t.score > s.score OR (t.score = s.score AND t.candidate_id < s.candidate_id)))))"
 )
 
 
