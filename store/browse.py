@@ -48,6 +48,8 @@ class IndicatorRow:
     flagged: bool
     best_score: float | None  # the best cached suggestion not decided yet
     best_tier: str | None = None  # "likely" if an undecided suggestion is likely; "possible": no likely match
+    no_counterpart: bool = False  # a reviewer marked it as having no counterpart in the other regions
+    flag_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +90,26 @@ class QueueItem:
     tier: str = "possible"
 
 
+def _rejected_against_concept(side: str, other: str) -> str:
+    """SQL: the indicator ``other`` was rejected against a member of the concept of ``side`` (a rejected
+    outsider is rejected against the whole concept)."""
+    return (f"EXISTS (SELECT 1 FROM concept_members ma WHERE ma.regional_indicator_id = {side} AND EXISTS (SELECT 1"
+            f" FROM concept_members mb JOIN pair_decisions p ON p.a = min(mb.regional_indicator_id, {other}) AND p.b ="
+            f" max(mb.regional_indicator_id, {other}) AND p.kind = 'rejected' WHERE mb.concept_id = ma.concept_id))")
+
+
 _UNDECIDED = (
     "NOT EXISTS (SELECT 1 FROM pair_decisions p WHERE p.a = min(s.regional_indicator_id, s.candidate_id)"
     " AND p.b = max(s.regional_indicator_id, s.candidate_id))"
     " AND NOT EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON ma.concept_id = mb.concept_id"
     " WHERE ma.regional_indicator_id = s.regional_indicator_id AND mb.regional_indicator_id = s.candidate_id)"
+    # (each check below only once its table has rows: the uncorrelated test is evaluated once per query)
+    " AND (NOT EXISTS (SELECT 1 FROM no_counterpart) OR (NOT EXISTS (SELECT 1 FROM no_counterpart n WHERE"
+    " n.regional_indicator_id = s.regional_indicator_id) AND NOT EXISTS (SELECT 1 FROM no_counterpart n WHERE"
+    " n.regional_indicator_id = s.candidate_id)))"
+    " AND (NOT EXISTS (SELECT 1 FROM concept_members) OR NOT EXISTS (SELECT 1 FROM pair_decisions WHERE kind ="
+    f" 'rejected') OR (NOT {_rejected_against_concept('s.regional_indicator_id', 's.candidate_id')}"
+    f" AND NOT {_rejected_against_concept('s.candidate_id', 's.regional_indicator_id')}))"
 )
 
 
@@ -139,16 +156,26 @@ def records(workspace: Workspace, region: str) -> list[RecordSummary]:
 def indicators(workspace: Workspace, record_id: int) -> list[IndicatorRow]:
     rows = workspace.connection.execute(
         "SELECT i.id, i.regional_indicator_id, i.level1, i.level2, i.name, i.period_value, i.annual_value, i.line,"
-        " c.name, EXISTS (SELECT 1 FROM flags f WHERE f.regional_indicator_id = i.regional_indicator_id),"
-        f" (SELECT max(s.score) FROM suggestions s WHERE s.regional_indicator_id = i.regional_indicator_id AND"
-        f" {_UNDECIDED}),"
-        f" (SELECT min(s.tier) FROM suggestions s WHERE s.regional_indicator_id = i.regional_indicator_id AND"
-        f" {_UNDECIDED})"
+        " c.name, f.regional_indicator_id IS NOT NULL, best.score, best.tier,"
+        " EXISTS (SELECT 1 FROM no_counterpart n WHERE n.regional_indicator_id = i.regional_indicator_id), f.note"
         " FROM indicators i LEFT JOIN concept_members m ON m.regional_indicator_id = i.regional_indicator_id"
-        " LEFT JOIN concepts c ON c.id = m.concept_id WHERE i.record_id = ? ORDER BY i.ordinal",
-        (record_id,),
+        " LEFT JOIN concepts c ON c.id = m.concept_id LEFT JOIN flags f ON f.regional_indicator_id ="
+        f" i.regional_indicator_id LEFT JOIN ({_BEST}) best ON best.regional_indicator_id = i.regional_indicator_id"
+        " WHERE i.record_id = ? ORDER BY i.ordinal",
+        (record_id, record_id),
     ).fetchall()
-    return [IndicatorRow(*row[:9], bool(row[9]), row[10], row[11]) for row in rows]
+    return [_indicator_row(row) for row in rows]
+
+
+# the best undecided suggestion's score and tier of each indicator of the record (the one parameter): one pass
+# over their suggestions ("likely" sorts before "possible")
+_BEST = ("SELECT s.regional_indicator_id, max(s.score) AS score, min(s.tier) AS tier FROM suggestions s"
+         " WHERE s.regional_indicator_id IN (SELECT regional_indicator_id FROM indicators WHERE record_id = ?)"
+         f" AND {_UNDECIDED} GROUP BY s.regional_indicator_id")
+
+
+def _indicator_row(row: tuple) -> IndicatorRow:
+    return IndicatorRow(*row[:9], bool(row[9]), row[10], row[11], bool(row[12]), row[13])
 
 
 def occurrences(workspace: Workspace, ri_id: int, limit: int = 50) -> list[Occurrence]:
@@ -202,15 +229,45 @@ def progress(workspace: Workspace, known_totals: tuple[int, int] | None = None) 
     return Progress(mapped, total, covered, occurrences_total)
 
 
+# a suggested pair that another suggestion covers better: the same pair the other way round, or the same
+# outsider against another member of the same concept (an outsider is reviewed once per concept)
+_BETTER = "(t.score > s.score OR (t.score = s.score AND t.regional_indicator_id < s.regional_indicator_id))"
+_QUEUED = (
+    f"{_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id = s.candidate_id"
+    f" AND t.candidate_id = s.regional_indicator_id AND {_BETTER})"
+    " AND (NOT EXISTS (SELECT 1 FROM concept_members) OR (NOT EXISTS (SELECT 1 FROM concept_members ma JOIN"
+    " concept_members mb ON mb.concept_id = ma.concept_id"
+    " AND mb.regional_indicator_id != ma.regional_indicator_id JOIN suggestions t ON t.regional_indicator_id ="
+    f" mb.regional_indicator_id AND t.candidate_id = s.candidate_id WHERE ma.regional_indicator_id ="
+    f" s.regional_indicator_id AND {_BETTER})"
+    " AND NOT EXISTS (SELECT 1 FROM concept_members ma JOIN concept_members mb ON mb.concept_id = ma.concept_id"
+    " AND mb.regional_indicator_id != ma.regional_indicator_id JOIN suggestions t ON t.regional_indicator_id ="
+    f" s.regional_indicator_id AND t.candidate_id = mb.regional_indicator_id WHERE ma.regional_indicator_id ="
+    " s.candidate_id AND (t.score > s.score OR (t.score = s.score AND t.candidate_id < s.candidate_id)))))"
+)
+
+
 def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueItem]:
     """Unreviewed suggested pairs, likely ones first, then best first, each pair once (A→B and B→A are one
-    review)."""
+    review, and so is an outsider against the members of one concept)."""
     rows = workspace.connection.execute(
         "SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier FROM suggestions s"
-        f" WHERE {_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id ="
-        " s.candidate_id AND t.candidate_id = s.regional_indicator_id AND (t.score > s.score OR (t.score ="
-        " s.score AND t.regional_indicator_id < s.regional_indicator_id)))"
+        f" WHERE {_QUEUED}"
         " ORDER BY s.tier = 'likely' DESC, s.score DESC, s.regional_indicator_id, s.rank LIMIT ? OFFSET ?",
         (limit, offset),
     ).fetchall()
     return [QueueItem(*row) for row in rows]
+
+
+def place_of(workspace: Workspace, ri_id: int, record_id: int | None = None) -> tuple[int, int] | None:
+    """(record, position among its indicators) of a regional indicator: in ``record_id`` when it occurs
+    there, else where it first occurs; None when no document uses it now."""
+    connection = workspace.connection
+    row = connection.execute("SELECT record_id, ordinal FROM indicators WHERE regional_indicator_id = ?"
+                             " ORDER BY record_id = ? DESC, id LIMIT 1", (ri_id, record_id)).fetchone()
+    if row is None:
+        return None
+    found_in, ordinal = row
+    position = connection.execute("SELECT count(*) FROM indicators WHERE record_id = ? AND ordinal < ?",
+                                  (found_in, ordinal)).fetchone()[0]
+    return found_in, position

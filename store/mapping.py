@@ -1,11 +1,12 @@
 """The mapping file: the approved crosswalk as TOML (tomli-w out, tomllib in), or CSV for Excel.
 
 Concepts with their members (region, name, provenance, targets, who approved when, score,
-justification), close matches and rejected pairs. Export is atomic (temporary file, then rename) and never
-replaces the workspace, a document, a folder, a device or a file that is not an earlier export (without
-``force``); CSV cells a spreadsheet would run as formulas are written as text. Loading checks every field's
-type first, then applies what matches by region + normalized name in one transaction, never overwriting a
-decision already in the workspace, and reports the rest, duplicates included.
+justification), close matches, rejected pairs, flags with their notes and the indicators marked as having no
+counterpart. Export is atomic (temporary file, then rename) and never replaces the workspace, a document, a
+folder, a device or a file that is not an earlier export (without ``force``); CSV cells a spreadsheet would run
+as formulas are written as text. Loading checks every field's type first, then applies what matches by region +
+normalized name in one transaction: members join the workspace's concept of the same id or name, nothing
+already decided is overwritten (each such conflict is reported), and loading the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from typing import Any
 import tomli_w
 
 from store.errors import FileError, MappingError, OutputError
-from store.files import OutputKind, atomic_write, check_output, read_toml, spreadsheet_safe
+from store.files import OutputKind, atomic_write, check_output, read_regular, read_toml, spreadsheet_safe
 from store.review import Review, now
 from store.targets import comparable, number_text, parse_target
-from store.text import key_name
+from store.text import DecodeError, decode_exact, key_name
 from store.workspace import Workspace
 
 __all__ = ["FORMAT", "FORMATS", "LoadReport", "MappingError", "build", "export", "format_for", "load", "read",
@@ -33,17 +34,24 @@ FORMAT = "zhibiao-mapping/1"
 FORMATS = {".toml": "toml", ".csv": "csv"}  # the format an output's extension asks for
 _CSV_HEADER = ("relation", "concept_id", "concept", "level1", "level2", "region", "name", "other_region",
                "other_name", "sources", "projects", "targets", "target_operator", "target_value", "target_unit",
-               "by", "at", "score", "justification")
+               "by", "at", "score", "justification", "note")
 
 @dataclass
 class LoadReport:
-    """What loading a mapping file did."""
+    """What loading a mapping file did: what it stored (``concepts`` new, ``joined`` existing concepts that
+    members joined), what was there already as the file says (``unchanged``), what it could not place, and
+    where the workspace decided otherwise (``conflicts``: the workspace's decision is kept)."""
 
     concepts: int = 0
     members: int = 0
     close: int = 0
     rejected: int = 0
+    flags: int = 0
+    no_counterpart: int = 0
+    joined: int = 0
+    unchanged: int = 0
     unplaced: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     event_id: int | None = None
 
 
@@ -87,7 +95,7 @@ def build(workspace: Workspace) -> dict[str, Any]:
     """The mapping as a TOML-ready document."""
     review = Review(workspace)
     concepts = []
-    for number, concept in enumerate(review.concepts(), start=1):
+    for concept in review.concepts():
         members = []
         for member in concept.members:
             sources, projects, targets = _provenance(workspace, member.indicator.id)
@@ -97,7 +105,7 @@ def build(workspace: Workspace) -> dict[str, Any]:
                 "approved_at": _time(member.approved_at), "score": member.score,
                 "justification": member.justification,
             }))
-        concepts.append(_clean({"id": f"C{number:04d}", "name": concept.name, "level1": concept.level1,
+        concepts.append(_clean({"id": f"C{concept.id:04d}", "name": concept.name, "level1": concept.level1,
                                 "level2": concept.level2, "member": members}))
     pairs: dict[str, list[dict[str, Any]]] = {"close": [], "rejected": []}
     for a_region, a_name, b_region, b_name, kind, by, at in workspace.connection.execute(
@@ -107,13 +115,19 @@ def build(workspace: Workspace) -> dict[str, Any]:
     ):
         pairs[kind].append(_clean({"a": {"region": a_region, "name": a_name}, "b": {"region": b_region, "name": b_name},
                                    "by": by, "at": _time(at)}))
+    flags = [_clean({"region": region, "name": name, "note": note, "by": by, "at": _time(at)})
+             for region, name, note, by, at in workspace.connection.execute(
+                 "SELECT r.region, r.name, f.note, f.flagged_by, f.flagged_at FROM flags f JOIN regional_indicators r"
+                 " ON r.id = f.regional_indicator_id ORDER BY r.region, r.name")]
+    alone = [_clean({"region": region, "name": name, "by": by, "at": _time(at)})
+             for region, name, by, at in workspace.connection.execute(
+                 "SELECT r.region, r.name, n.decided_by, n.decided_at FROM no_counterpart n JOIN regional_indicators r"
+                 " ON r.id = n.regional_indicator_id ORDER BY r.region, r.name")]
     document: dict[str, Any] = {"format": FORMAT, "exported_at": datetime.fromisoformat(now())}
-    if concepts:
-        document["concept"] = concepts
-    if pairs["close"]:
-        document["close"] = pairs["close"]
-    if pairs["rejected"]:
-        document["rejected"] = pairs["rejected"]
+    for key, tables in (("concept", concepts), ("close", pairs["close"]), ("rejected", pairs["rejected"]),
+                        ("flag", flags), ("no_counterpart", alone)):
+        if tables:
+            document[key] = tables
     return document
 
 
@@ -139,7 +153,11 @@ def to_csv(document: dict[str, Any]) -> str:
         for pair in document.get(relation, []):
             row([relation, "", "", "", "", pair["a"]["region"], pair["a"]["name"], pair["b"]["region"],
                  pair["b"]["name"], "", "", "", "", "", "", pair.get("by", ""), _text_time(pair.get("at")) or "",
-                 "", ""])
+                 "", "", ""])
+    for relation in ("flag", "no_counterpart"):
+        for item in document.get(relation, []):
+            row([relation, "", "", "", "", item["region"], item["name"], "", "", "", "", "", "", "", "",
+                 item.get("by", ""), _text_time(item.get("at")) or "", "", "", item.get("note", "")])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -197,7 +215,8 @@ def export(workspace: Workspace, path: Path, fmt: str | None = None, *, force: b
         raise MappingError(path, exc.reason) from exc
     return {"concepts": len(document.get("concept", [])),
             "members": sum(len(c.get("member", [])) for c in document.get("concept", [])),
-            "close": len(document.get("close", [])), "rejected": len(document.get("rejected", []))}
+            "close": len(document.get("close", [])), "rejected": len(document.get("rejected", [])),
+            "flags": len(document.get("flag", [])), "no_counterpart": len(document.get("no_counterpart", []))}
 
 
 _TIME = (datetime, date, time, str)
@@ -257,11 +276,63 @@ class _Checker:
             self.problems.append(f"{where}: {key} must be an array of strings")
 
 
-def read(path: Path) -> dict[str, Any]:
-    """Read and check a mapping file: every table and field of the type the format gives it. MappingError
-    names the file and the first problem (and how many more)."""
+def _text_cell(cell: str | None) -> str:
+    """A CSV cell as the document had it: the apostrophe the export put before a formula-like cell removed."""
+    cell = cell or ""
+    return cell[1:] if cell.startswith("'") and spreadsheet_safe(cell[1:]) == cell else cell
+
+
+def _from_csv(path: Path, data: bytes) -> dict[str, Any]:
+    """A CSV export as the mapping document the TOML export holds (members grouped by concept id)."""
     try:
-        document = read_toml(path, "mapping file")
+        text = decode_exact(data)
+    except DecodeError as exc:
+        raise MappingError(path, f"not a mapping CSV: {exc.reason}") from exc
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    missing = [column for column in ("relation", "concept_id", "concept", "region", "name", "other_region",
+                                     "other_name", "by", "at") if column not in (reader.fieldnames or ())]
+    if missing:
+        raise MappingError(path, f"not a zhibiao mapping CSV (no {', '.join(missing)} column)")
+    concepts: dict[str, dict[str, Any]] = {}
+    document: dict[str, Any] = {"format": FORMAT}
+    for number, raw in enumerate(reader, start=2):
+        row = {key: _text_cell(value) for key, value in raw.items() if key is not None}
+        relation, by, at = row.get("relation", ""), row.get("by") or None, row.get("at") or None
+        side = {"region": row.get("region", ""), "name": row.get("name", "")}
+        if relation == "member":
+            key = row.get("concept_id") or f"row {number}"
+            concept = concepts.setdefault(key, _clean({"id": row.get("concept_id") or None, "name": row.get("concept"),
+                                                       "level1": row.get("level1") or None,
+                                                       "level2": row.get("level2") or None}) | {"member": []})
+            try:
+                score = float(row["score"]) if row.get("score") else None
+            except ValueError:
+                raise MappingError(path, f"line {number}: score must be a number, not {row['score']!r}") from None
+            concept["member"].append(_clean({**side, "approved_by": by, "approved_at": at, "score": score,
+                                             "justification": row.get("justification") or None}))
+        elif relation in ("close", "rejected"):
+            document.setdefault(relation, []).append(_clean({
+                "a": side, "b": {"region": row.get("other_region", ""), "name": row.get("other_name", "")},
+                "by": by, "at": at}))
+        elif relation in ("flag", "no_counterpart"):
+            document.setdefault(relation, []).append(_clean({**side, "note": row.get("note") or None, "by": by,
+                                                             "at": at}))
+        else:
+            raise MappingError(path, f"line {number}: no relation is called {relation!r} (member, close, rejected, "
+                                     "flag or no_counterpart)")
+    if concepts:
+        document["concept"] = list(concepts.values())
+    return document
+
+
+def read(path: Path) -> dict[str, Any]:
+    """Read and check a mapping file (TOML, or the CSV export): every table and field of the type the format
+    gives it. MappingError names the file and the first problem (and how many more)."""
+    try:
+        if path.suffix.lower() == ".csv":
+            document = _from_csv(path, read_regular(path))
+        else:
+            document = read_toml(path, "mapping file")
     except FileError as exc:
         raise MappingError(path, exc.reason) from exc
     if document.get("format") != FORMAT:
@@ -298,6 +369,14 @@ def read(path: Path) -> dict[str, Any]:
                 check.name(value, "name", f"{where}, {side}")
             check.optional(pair, "by", (str,), "a string", where)
             check.optional(pair, "at", _TIME, "a date-time", where)
+    for relation in ("flag", "no_counterpart"):
+        for index, item in enumerate(check.tables(document.get(relation), relation), start=1):
+            where = f"{relation} {index}"
+            check.name(item, "region", where)
+            check.name(item, "name", where)
+            for key in ("note", "by"):
+                check.optional(item, key, (str,), "a string", where)
+            check.optional(item, "at", _TIME, "a date-time", where)
     if check.problems:
         more = f" (and {len(check.problems) - 1} more)" if len(check.problems) > 1 else ""
         raise MappingError(path, f"{check.problems[0]}{more}: nothing loaded")
@@ -305,105 +384,230 @@ def read(path: Path) -> dict[str, Any]:
 
 
 def load(workspace: Workspace, path: Path, reviewer: str | None = None) -> LoadReport:
-    """Apply a mapping file to the workspace's documents: one event, nothing changed on error.
+    """Apply a mapping file to the workspace's documents: one event, nothing changed on error, nothing at all
+    when the workspace already holds everything the file says (loading a file twice changes nothing).
 
-    A member is placed once (the first concept that lists it wins), never moved out of a concept it is in
-    already; a pair decision is recorded unless the workspace or the file decided the pair otherwise, or its two
-    indicators are one (or in one concept). Everything left out is in the report's ``unplaced``, and the counts
-    are what was stored.
+    A file's concept joins the workspace's concept of the same id (when that concept has the same name or
+    shares a member), else of the same name, else the one concept its members are in already; otherwise it is
+    new (under the file's id when that is free). A member is placed once (the first concept that lists it wins)
+    and never moved out of a concept it is in; a pair decision, flag or "no counterpart" is recorded unless the
+    workspace or the file decided otherwise. What cannot be found is in ``unplaced``, what the workspace decided
+    otherwise in ``conflicts``, and the counts are what was stored.
     """
     document = read(path)
-    review = Review(workspace, reviewer)
-    report = LoadReport()
-    connection = workspace.connection
-
-    def find(region: str, name: str) -> int | None:
-        row = connection.execute("SELECT id FROM regional_indicators WHERE region = ? AND key = ?",
-                                 (region, key_name(name))).fetchone()
-        return row[0] if row else None
-
-    def label(side: dict[str, Any]) -> str:
-        return f"{side['region']} · {side['name']}"
-
+    loader = _Loader(workspace, Review(workspace, reviewer))
     with workspace.transaction():
-        changes: list[dict[str, Any]] = []
-        next_concept = connection.execute("SELECT coalesce(max(id), 0) FROM concepts").fetchone()[0] + 1
-        placed_in: dict[int, str] = {}  # regional indicator -> the concept of this file it was placed in
-        concept_of: dict[int, int] = {}  # ... and that concept's new id
-        ids_seen: dict[str, int] = {}
         for concept in document.get("concept", []):
-            name = concept["name"].strip()
-            concept_label = f"{concept['id']} {name}" if isinstance(concept.get("id"), str) else name
-            if isinstance(concept.get("id"), str):
-                ids_seen[concept["id"]] = ids_seen.get(concept["id"], 0) + 1
-                if ids_seen[concept["id"]] == 2:
-                    report.unplaced.append(f"concept id {concept['id']} appears more than once in the file (ids "
-                                           "are not merged: a member is placed once, where it is first listed)")
-            placed = []
-            for member in concept.get("member", []):
-                ri_id = find(member["region"], member["name"])
-                if ri_id is None:
-                    report.unplaced.append(f"{concept_label}: {label(member)} (not in the workspace)")
-                elif ri_id in placed_in:
-                    report.unplaced.append(f"{concept_label}: {label(member)} (listed again: already placed in "
-                                           f"{placed_in[ri_id]} from this file)")
-                elif review.concept_id_of(ri_id) is not None:
-                    report.unplaced.append(f"{concept_label}: {label(member)} (already in a concept)")
-                else:
-                    placed.append((ri_id, member))
-                    placed_in[ri_id] = concept_label
-            if not placed:
-                continue
-            concept_id = next_concept
-            next_concept += 1
-            changes.append(review.row_change("concepts", (concept_id,), {
-                "id": concept_id, "name": name, "level1": concept.get("level1"),
-                "level2": concept.get("level2"), "created_at": now()}))
-            for ri_id, member in placed:
-                concept_of[ri_id] = concept_id
-                changes.append(review.row_change("concept_members", (ri_id,), {
-                    "regional_indicator_id": ri_id, "concept_id": concept_id,
-                    "justification": member.get("justification", "manual"), "score": member.get("score"),
-                    "approved_by": member.get("approved_by", review.reviewer),
-                    "approved_at": _text_time(member.get("approved_at")) or now()}))
-            report.concepts += 1
-            report.members += len(placed)
-        decided_here: dict[tuple[int, int], str] = {}
+            loader.concept(concept)
         for relation in ("close", "rejected"):
             for pair in document.get(relation, []):
-                what = f"{relation}: {label(pair['a'])} ~ {label(pair['b'])}"
-                a = find(pair["a"]["region"], pair["a"]["name"])
-                b = find(pair["b"]["region"], pair["b"]["name"])
-                if a is None or b is None:
-                    report.unplaced.append(f"{what} (not in the workspace)")
-                    continue
-                if a == b:
-                    report.unplaced.append(f"{what} (an indicator paired with itself)")
-                    continue
-                low, high = sorted((a, b))
-                one = concept_of.get(a) or review.concept_id_of(a)
-                if one is not None and one == (concept_of.get(b) or review.concept_id_of(b)):
-                    report.unplaced.append(f"{what} (the two are in one concept)")
-                    continue
-                if (low, high) in decided_here:
-                    if decided_here[(low, high)] != relation:
-                        report.unplaced.append(f"{what} (the file also has the pair as {decided_here[(low, high)]};"
-                                               " the first is kept)")
-                    continue
-                existing = review._row("pair_decisions", (low, high))
-                if existing is not None:
-                    if existing["kind"] != relation:
-                        report.unplaced.append(f"{what} (already decided as {existing['kind']} by "
-                                               f"{existing['decided_by']}: kept)")
-                    decided_here[(low, high)] = existing["kind"]
-                    continue
-                decided_here[(low, high)] = relation
-                changes.append(review.row_change("pair_decisions", (low, high), {
-                    "a": low, "b": high, "kind": relation, "decided_by": pair.get("by", review.reviewer),
-                    "decided_at": _text_time(pair.get("at")) or now()}))
-                setattr(report, relation, getattr(report, relation) + 1)
-        if changes:
-            event = review.commit_changes("load", f"loaded {path.name}: {report.concepts} concepts, {report.members} "
-                                           f"members, {report.close} close, {report.rejected} rejected", changes)
+                loader.pair(relation, pair)
+        for item in document.get("flag", []):
+            loader.flag(item)
+        for item in document.get("no_counterpart", []):
+            loader.no_counterpart(item)
+        report = loader.report
+        if loader.changes:
+            joined = f" ({report.joined} joined existing concepts)" if report.joined else ""
+            event = loader.review.commit_changes(
+                "load", f"loaded {path.name}: {report.concepts} concepts, {report.members} members{joined}, "
+                f"{report.close} close, {report.rejected} rejected, {report.flags} flags, {report.no_counterpart} "
+                "with no counterpart", loader.changes)
             report.event_id = event.id
     return report
+
+
+def _label(side: dict[str, Any]) -> str:
+    return f"{side['region']} · {side['name']}"
+
+
+def _concept_number(value: Any) -> int | None:
+    """The workspace id an exported concept id names ("C0007" -> 7)."""
+    if isinstance(value, str) and value[:1] in "Cc" and value[1:].isdigit():
+        return int(value[1:])
+    return None
+
+
+class _Loader:
+    """One mapping file applied to a workspace, inside the caller's transaction: the row changes of the one
+    event it makes, and the report."""
+
+    def __init__(self, workspace: Workspace, review: Review) -> None:
+        self.connection = workspace.connection
+        self.review = review
+        self.report = LoadReport()
+        self.changes: list[dict[str, Any]] = []
+        self.placed_in: dict[int, str] = {}  # regional indicator -> the file's concept it was placed in
+        self.concept_of: dict[int, int] = {}  # regional indicator -> its concept once the file is applied
+        self.no_counterpart_of: set[int] = set()  # marked by this file
+        self.used_ids: set[int] = set()  # concept ids this file created
+        self.ids_seen: dict[str, int] = {}
+        self.decided_here: dict[tuple[int, int], str] = {}
+
+    def find(self, region: str, name: str) -> int | None:
+        row = self.connection.execute("SELECT id FROM regional_indicators WHERE region = ? AND key = ?",
+                                      (region, key_name(name))).fetchone()
+        return row[0] if row else None
+
+    def current_concept(self, ri_id: int) -> int | None:
+        return self.concept_of.get(ri_id) or self.review.concept_id_of(ri_id)
+
+    def concept(self, concept: dict[str, Any]) -> None:
+        name = concept["name"].strip()
+        file_id = concept.get("id") if isinstance(concept.get("id"), str) else None
+        label = f"{file_id} {name}" if file_id else name
+        if file_id:
+            self.ids_seen[file_id] = self.ids_seen.get(file_id, 0) + 1
+            if self.ids_seen[file_id] == 2:
+                self.report.unplaced.append(f"concept id {file_id} appears more than once in the file (ids are "
+                                            "not merged: a member is placed once, where it is first listed)")
+        found: list[tuple[int, dict[str, Any]]] = []
+        for member in concept.get("member", []):
+            ri_id = self.find(member["region"], member["name"])
+            if ri_id is None:
+                self.report.unplaced.append(f"{label}: {_label(member)} (not in the workspace)")
+            elif ri_id in self.placed_in:
+                self.report.unplaced.append(f"{label}: {_label(member)} (listed again: already placed in "
+                                            f"{self.placed_in[ri_id]} from this file)")
+            else:
+                found.append((ri_id, member))
+                self.placed_in[ri_id] = label
+        if not found:
+            return
+        target = self.existing_concept(_concept_number(file_id), name, [ri_id for ri_id, _member in found])
+        placed = []
+        for ri_id, member in found:
+            current = self.current_concept(ri_id)
+            if current is not None and current == target:
+                self.report.unchanged += 1
+            elif current is not None:
+                self.report.conflicts.append(f"{label}: {_label(member)} is in concept "
+                                             f"{self.concept_name(current)} here: left there")
+            elif ri_id in self.no_counterpart_of or self.review.has_no_counterpart(ri_id):
+                self.report.conflicts.append(f"{label}: {_label(member)} is marked as having no counterpart here: "
+                                             "left out")
+            else:
+                placed.append((ri_id, member))
+        if not placed:
+            return
+        if target is None:
+            target = self.new_concept(_concept_number(file_id), name, concept)
+            self.report.concepts += 1
+        else:
+            self.report.joined += 1
+        for ri_id, member in placed:
+            self.concept_of[ri_id] = target
+            self.changes.append(self.review.row_change("concept_members", (ri_id,), {
+                "regional_indicator_id": ri_id, "concept_id": target,
+                "justification": member.get("justification", "manual"), "score": member.get("score"),
+                "approved_by": member.get("approved_by", self.review.reviewer),
+                "approved_at": _text_time(member.get("approved_at")) or now()}))
+        self.report.members += len(placed)
+
+    def concept_name(self, concept_id: int) -> str:
+        return self.review.concept_name(concept_id) if concept_id not in self.used_ids else f"{concept_id} (this file)"
+
+    def existing_concept(self, number: int | None, name: str, members: list[int]) -> int | None:
+        """The workspace's concept a file's concept joins: of the same id (with the same name or a shared
+        member), else of the same name, else the one its members are in already."""
+        holding = {concept for concept in map(self.current_concept, members) if concept is not None}
+        if number is not None and number not in self.used_ids:
+            row = self.connection.execute("SELECT name FROM concepts WHERE id = ?", (number,)).fetchone()
+            if row is not None and (row[0] == name or number in holding):
+                return number
+        named = [concept_id for (concept_id,) in self.connection.execute(
+            "SELECT id FROM concepts WHERE name = ? ORDER BY id", (name,))]
+        named += [concept_id for concept_id in self.used_ids if concept_id not in named
+                  and self.changes_name(concept_id) == name]
+        if named:
+            return next((concept_id for concept_id in named if concept_id in holding), named[0])
+        return next(iter(holding)) if len(holding) == 1 else None
+
+    def changes_name(self, concept_id: int) -> str | None:
+        return next((c["after"]["name"] for c in self.changes if c["table"] == "concepts" and c["key"] == [concept_id]),
+                    None)
+
+    def new_concept(self, number: int | None, name: str, concept: dict[str, Any]) -> int:
+        """A new concept, under the file's id when no concept has it."""
+        taken = self.connection.execute("SELECT 1 FROM concepts WHERE id = ?", (number,)).fetchone() \
+            if number is not None else True
+        if number is None or number <= 0 or taken or number in self.used_ids:
+            highest = self.connection.execute("SELECT coalesce(max(id), 0) FROM concepts").fetchone()[0]
+            number = max(highest, *self.used_ids, 0) + 1
+        self.used_ids.add(number)
+        self.changes.append(self.review.row_change("concepts", (number,), {
+            "id": number, "name": name, "level1": concept.get("level1"), "level2": concept.get("level2"),
+            "created_at": now()}))
+        return number
+
+    def pair(self, relation: str, pair: dict[str, Any]) -> None:
+        what = f"{relation}: {_label(pair['a'])} ~ {_label(pair['b'])}"
+        a, b = self.find(pair["a"]["region"], pair["a"]["name"]), self.find(pair["b"]["region"], pair["b"]["name"])
+        if a is None or b is None:
+            self.report.unplaced.append(f"{what} (not in the workspace)")
+            return
+        if a == b:
+            self.report.unplaced.append(f"{what} (an indicator paired with itself)")
+            return
+        low, high = sorted((a, b))
+        one = self.current_concept(a)
+        if one is not None and one == self.current_concept(b):
+            self.report.conflicts.append(f"{what} (the two are in one concept)")
+            return
+        if (low, high) in self.decided_here:
+            if self.decided_here[(low, high)] != relation:
+                self.report.unplaced.append(f"{what} (the file also has the pair as {self.decided_here[(low, high)]};"
+                                            " the first is kept)")
+            return
+        existing = self.review._row("pair_decisions", (low, high))
+        if existing is not None:
+            if existing["kind"] != relation:
+                self.report.conflicts.append(f"{what} (already decided as {existing['kind']} by "
+                                             f"{existing['decided_by']}: kept)")
+            else:
+                self.report.unchanged += 1
+            self.decided_here[(low, high)] = existing["kind"]
+            return
+        self.decided_here[(low, high)] = relation
+        self.changes.append(self.review.row_change("pair_decisions", (low, high), {
+            "a": low, "b": high, "kind": relation, "decided_by": pair.get("by", self.review.reviewer),
+            "decided_at": _text_time(pair.get("at")) or now()}))
+        setattr(self.report, relation, getattr(self.report, relation) + 1)
+
+    def flag(self, item: dict[str, Any]) -> None:
+        ri_id = self.find(item["region"], item["name"])
+        if ri_id is None:
+            self.report.unplaced.append(f"flag: {_label(item)} (not in the workspace)")
+            return
+        note = item.get("note") or None
+        existing = self.review._row("flags", (ri_id,))
+        if existing is not None or any(c["table"] == "flags" and c["key"] == [ri_id] for c in self.changes):
+            if existing is not None and (existing.get("note") or None) != note:
+                self.report.conflicts.append(f"flag: {_label(item)} is flagged here with another note "
+                                             f"({existing.get('note') or 'none'}): kept")
+            else:
+                self.report.unchanged += 1
+            return
+        self.changes.append(self.review.row_change("flags", (ri_id,), {
+            "regional_indicator_id": ri_id, "flagged_by": item.get("by", self.review.reviewer),
+            "flagged_at": _text_time(item.get("at")) or now(), "note": note}))
+        self.report.flags += 1
+
+    def no_counterpart(self, item: dict[str, Any]) -> None:
+        ri_id = self.find(item["region"], item["name"])
+        if ri_id is None:
+            self.report.unplaced.append(f"no counterpart: {_label(item)} (not in the workspace)")
+            return
+        if ri_id in self.no_counterpart_of or self.review.has_no_counterpart(ri_id):
+            self.report.unchanged += ri_id not in self.no_counterpart_of
+            return
+        concept = self.current_concept(ri_id)
+        if concept is not None:
+            self.report.conflicts.append(f"no counterpart: {_label(item)} is in concept {self.concept_name(concept)}"
+                                         " here: kept there")
+            return
+        self.no_counterpart_of.add(ri_id)
+        self.changes.append(self.review.row_change("no_counterpart", (ri_id,), {
+            "regional_indicator_id": ri_id, "decided_by": item.get("by", self.review.reviewer),
+            "decided_at": _text_time(item.get("at")) or now()}))
+        self.report.no_counterpart += 1

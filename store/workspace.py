@@ -28,7 +28,7 @@ from store.files import Guarded, Protected, guarded, identity, kind_of, status_t
 from store.model import Document, where_in_file
 from store.text import key_name
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APPLICATION_ID = 0x7A686962  # "zhib" in the file header: this SQLite file is a zhibiao workspace
 # the tables every zhibiao workspace has had since the first schema (a workspace from before the mark)
 _CORE_TABLES = frozenset({"documents", "records", "regional_indicators", "indicators", "warnings"})
@@ -226,7 +226,21 @@ CREATE TABLE library_state (
     last_event INTEGER NOT NULL
 );
 """
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5, 6: _SCHEMA_V6, 7: _SCHEMA_V7}
+# Version 8: the reviewer in control — a flag's note, "no counterpart" as a decision (an indicator the reviewer
+# marks as having none in the other regions), and the indicators each decision was made on (what redo relearns
+# from and where the history and undo take the reviewer).
+_SCHEMA_V8 = """
+ALTER TABLE flags ADD COLUMN note TEXT;
+CREATE TABLE no_counterpart (
+    regional_indicator_id INTEGER PRIMARY KEY REFERENCES regional_indicators(id),
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+ALTER TABLE events ADD COLUMN a INTEGER;
+ALTER TABLE events ADD COLUMN b INTEGER;
+"""
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5, 6: _SCHEMA_V6,
+               7: _SCHEMA_V7, 8: _SCHEMA_V8}
 
 _RAW_LIMIT = 400  # provenance shown to a reviewer; a flattened row can be kilobytes long
 _REGION_CACHE = 16
@@ -570,6 +584,7 @@ class Workspace:
             " AND id NOT IN (SELECT regional_indicator_id FROM concept_members)"
             " AND id NOT IN (SELECT a FROM pair_decisions) AND id NOT IN (SELECT b FROM pair_decisions)"
             " AND id NOT IN (SELECT regional_indicator_id FROM flags)"
+            " AND id NOT IN (SELECT regional_indicator_id FROM no_counterpart)"
         )
         self._regional_cache.clear()
 

@@ -76,6 +76,15 @@ ACTIONS: tuple[Action, ...] = (
            "Which regions measure each concept, and the regions' own (个性) indicators", (CONCEPTS,)),
     Action("map_to", "m", "map_to", "Map to…", "Merge this concept into another concept of the library",
            (CONCEPTS, COMPARISON)),
+    # decisions on many pairs, "no counterpart" and redo
+    # (left out of the key bar, which has no room for them: the help screen and the command palette offer them)
+    Action("no_counterpart", "o", "no_counterpart", "No counterpart",
+           "This indicator has no counterpart in the other regions (toggles)", (MAIN, QUEUE), show=False),
+    Action("none_of_these", "X", "none_of_these", "None of these", "Reject every candidate not decided yet",
+           show=False),
+    Action("approve_likely", "A", "approve_likely", "Approve likely",
+           "Approve every likely candidate into one concept, after a preview", show=False),
+    Action("redo", "U", "redo", "Redo", "Redo what undo undid", (MAIN, QUEUE), show=False),
     # the record, indicator and candidate lists
     Action("up", "up,k", "cursor(-1)", "Up", "Move up", (LIST,), show=False),
     Action("down", "down,j", "cursor(1)", "Down", "Move down", (LIST,), show=False),

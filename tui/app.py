@@ -47,7 +47,7 @@ class ZhibiaoApp(App):
     background_failure: reactive[str] = reactive("")  # the last background failure, shown until the app is restarted
 
     def __init__(self, workspace_path: Path, *, config: Config, reviewer: str | None = None,
-                 paths: list[Path] | None = None) -> None:
+                 paths: list[Path] | None = None, lexicon: Path | None = None) -> None:
         super().__init__()
         self.config = config
         self.workspace_path = workspace_path
@@ -55,7 +55,7 @@ class ZhibiaoApp(App):
         reviewer = reviewer or os.environ.get("ZHIBIAO_REVIEWER") or config.reviewer or default_reviewer()
         self.session = ReviewSession(workspace_path, reviewer)
         self.paths = paths or []
-        self.suggestions = SuggestionService(workspace_path)
+        self.suggestions = SuggestionService(workspace_path, lexicon)
 
     def on_mount(self) -> None:
         keymap, problems = checked_keymap(self.config.keymap)
@@ -205,10 +205,11 @@ class ZhibiaoApp(App):
 
 
 def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,
-             keymap: dict[str, str] | None = None, config: Config | None = None) -> ZhibiaoApp:
-    """The app as the command line builds it, with the user's config (tests reuse this: ``keymap`` replaces
-    the config's keymap)."""
+             keymap: dict[str, str] | None = None, config: Config | None = None,
+             lexicon: Path | None = None) -> ZhibiaoApp:
+    """The app as the command line builds it, with the user's config and lexicon (tests reuse this: ``keymap``
+    replaces the config's keymap)."""
     config = config if config is not None else load_config()
     if keymap is not None:
         config = replace(config, keymap=dict(keymap))
-    return ZhibiaoApp(workspace_path, config=config, reviewer=reviewer, paths=paths)
+    return ZhibiaoApp(workspace_path, config=config, reviewer=reviewer, paths=paths, lexicon=lexicon)

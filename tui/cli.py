@@ -374,7 +374,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             _fail(err, exc, target)
             return 1
     out.print(_wrote(target, f"{written['concepts']} concepts, {written['members']} members, {written['close']} "
-                             f"close matches, {written['rejected']} rejected pairs"))
+                             f"close matches, {written['rejected']} rejected pairs, {written['flags']} flags, "
+                             f"{written['no_counterpart']} with no counterpart"))
     return 0
 
 
@@ -392,12 +393,18 @@ def cmd_load_mapping(args: argparse.Namespace) -> int:
         except ZhibiaoError as exc:
             _fail(err, exc, args.file)
             return 1
-    out.print(Text(f"loaded {visible(display_name(args.file))}: {report.concepts} concepts with {report.members} "
-                   f"members, {report.close} close matches, {report.rejected} rejected pairs"))
-    if report.unplaced:
-        out.print(Text(f"{len(report.unplaced)} could not be placed:", style="yellow"))
-        for line in report.unplaced:
-            out.print(Text(f"  {visible(line)}", style="yellow"))
+    joined = f" ({report.joined} joined existing concepts)" if report.joined else ""
+    out.print(Text(f"loaded {visible(display_name(args.file))}: {report.concepts} new concepts, {report.members} "
+                   f"members{joined}, {report.close} close matches, {report.rejected} rejected pairs, {report.flags} "
+                   f"flags, {report.no_counterpart} with no counterpart; {report.unchanged} already so"))
+    if not report.event_id:
+        out.print(Text("nothing changed: the workspace already holds everything the file says that it can place"))
+    for lines, what in ((report.conflicts, "decided otherwise here (the workspace's decision is kept)"),
+                        (report.unplaced, "could not be placed")):
+        if lines:
+            out.print(Text(f"{len(lines)} {what}:", style="yellow"))
+            for line in lines:
+                out.print(Text(f"  {visible(line)}", style="yellow"))
     return 0
 
 
@@ -428,6 +435,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     _out, err = _consoles()
+    lexicon = Path(args.lexicon) if args.lexicon else None
+    try:
+        Lexicon.load(lexicon)
+    except ZhibiaoError as exc:
+        _fail(err, exc, args.lexicon)
+        return 2
     for stream, name in ((sys.stdin, "input"), (sys.stdout, "output")):
         if stream is None or not stream.isatty():
             _error(err, None, f"review is an interactive app and needs a terminal (its {name} is not one); "
@@ -457,7 +470,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 2
     from tui.app import make_app
 
-    app = make_app(Path(args.db), reviewer=args.reviewer, paths=paths)
+    app = make_app(Path(args.db), reviewer=args.reviewer, paths=paths, lexicon=lexicon)
     app.run()
     code = app.return_code or 0
     if code:
@@ -513,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("paths", nargs="*", metavar="PATH")
     rev.add_argument("--db", default=DEFAULT_DB, help=f"workspace file (default ./{DEFAULT_DB})")
     rev.add_argument("--reviewer", default=None, help="your name in the decision log (default $USER)")
+    rev.add_argument("--lexicon", metavar="FILE", help="your own lexicon (TOML) on top of the shipped one")
     rev.set_defaults(run=cmd_review)
 
     exp = commands.add_parser("export", help="write the approved crosswalk (TOML, CSV for Excel, or SSSOM/TSV)")

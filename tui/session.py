@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from store import browse
+from store import browse, bulk
 from store.place import Place, load_place, save_place
 from store.review import Concept, DecisionError, IndicatorRef, Review
 from store.suggest import Suggestion, cached
@@ -17,7 +17,8 @@ from store.workspace import Workspace, WorkspaceError
 # What the store raises when it refuses a decision or cannot write it: the decision was not made.
 REFUSALS: tuple[type[Exception], ...] = (DecisionError, WorkspaceError, sqlite3.DatabaseError)
 
-KINDS = ("approve", "close", "reject", "flag", "detach", "rename", "undo")
+KINDS = ("approve", "close", "reject", "flag", "detach", "rename", "undo", "redo", "no_counterpart",
+         "none_of_these", "approve_likely")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ class Decision:
     candidate: int | None = None  # the other side of a pair
     score: float | None = None
     concept: int | None = None  # a renamed concept
-    name: str | None = None  # its new name
+    name: str | None = None  # its new name, or a flag's note
+    candidates: tuple[tuple[int, float | None], ...] = ()  # a decision on many pairs: the others and their scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Decided:
     summary: str
     touched: tuple[int, ...] = ()  # regional indicators whose suggestion lists must be relearned
     merge_needed: tuple[Concept, Concept] | None = None
+    subject: tuple[int | None, int | None] = (None, None)  # what an undo or redo changed: indicator, other side
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +119,41 @@ class ReviewSession:
             outcome = (review.close if kind == "close" else review.reject)(*self._pair(decision))
             touched = pair
         elif kind == "flag":
-            outcome, touched = review.flag(self._indicator(decision)), ()
+            outcome, touched = review.flag(self._indicator(decision), note=decision.name), ()
+        elif kind == "no_counterpart":
+            outcome, touched = review.no_counterpart(self._indicator(decision)), ()
+        elif kind == "none_of_these":
+            outcome = bulk.reject_all(review, self._indicator(decision), [ri for ri, _score in decision.candidates])
+            touched = outcome.touched
+        elif kind == "approve_likely":
+            outcome = bulk.approve_all(review, self._indicator(decision), decision.candidates)
+            touched = outcome.touched
         elif kind == "detach":
             outcome, touched = review.detach(self._indicator(decision)), (decision.indicator,)
         elif kind == "rename":
             if decision.concept is None:
                 raise DecisionError("rename needs a concept")
             outcome, touched = review.rename(decision.concept, decision.name or ""), ()
-        elif kind == "undo":
-            outcome = review.undo()
+        elif kind in ("undo", "redo"):
+            outcome = review.undo() if kind == "undo" else review.redo()
             touched = outcome.touched
         else:
             raise DecisionError(f"no decision is called {kind!r}")
         self.seen_event = review.last_event_id()
-        return Decided(decision, outcome.summary, tuple(ri for ri in touched if ri is not None))
+        return Decided(decision, outcome.summary, tuple(ri for ri in touched if ri is not None),
+                       subject=outcome.subject)
+
+    def likely_plan(self, ri_id: int) -> tuple[bulk.BulkPlan, tuple[tuple[int, float | None], ...]]:
+        """What approving every likely candidate of an indicator would do (nothing is written), and those
+        candidates."""
+        likely = tuple((row.candidate.id, row.score) for row in self.candidates(ri_id)
+                       if row.suggestion.tier == "likely" and not row.decided)
+        return bulk.plan_approve_all(self.review, ri_id, likely), likely
+
+    def where(self, ri_id: int, record_id: int | None) -> tuple[int, int] | None:
+        """(record, position) of an indicator: in ``record_id`` when it occurs there, else where it first
+        occurs; None when no document uses it now."""
+        return browse.place_of(self.workspace, ri_id, record_id)
 
     @staticmethod
     def _pair(decision: Decision) -> tuple[int, int]:

@@ -18,8 +18,9 @@ EAGER = 20_000  # up to this many regional indicators, every suggestion list is 
 class SuggestionService:
     """One Suggester on its own connection, used by one thread at a time."""
 
-    def __init__(self, workspace_path: Path) -> None:
+    def __init__(self, workspace_path: Path, lexicon_file: Path | None = None) -> None:
         self.workspace_path = workspace_path
+        self.lexicon_file = lexicon_file  # the reviewer's own lexicon, on top of the shipped one
         self._suggester: Suggester | None = None
         self._lock = threading.Lock()  # one thread at a time on the matcher and its connection
         self._requested: set[int] = set()
@@ -36,10 +37,10 @@ class SuggestionService:
         """
         progress("loading the matcher")
         with Workspace(self.workspace_path) as probe:
-            fresh = is_fresh(probe)
+            fresh = is_fresh(probe, self.lexicon_file)
         workspace = Workspace(self.workspace_path, shared=True)
         try:
-            suggester = Suggester(workspace)
+            suggester = Suggester(workspace, lexicon_file=self.lexicon_file)
 
             def counted(done: int, total: int) -> None:
                 progress(f"matching {done}/{total}")

@@ -175,7 +175,7 @@ def test_load_mapping_prints_what_it_stored(workspace: Path, tmp_path: Path, cap
     path.write_text(tomli_w.dumps({"format": "zhibiao-mapping/1", "concept": [concept] * 500}), encoding="utf-8")
     assert main(["load-mapping", str(path), "--db", str(workspace)]) == 0
     out = capsys.readouterr().out
-    assert f"loaded {path}: 1 concepts with 2 members, 0 close matches, 0 rejected pairs" in out
+    assert f"loaded {path}: 1 new concepts, 2 members, 0 close matches, 0 rejected pairs" in out
     assert "C0001 appears more than once" in out
 
 

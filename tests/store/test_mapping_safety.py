@@ -179,7 +179,7 @@ def test_loading_never_overwrites_a_decision_in_the_workspace(workspace: Workspa
     Review(workspace, "bob").approve(ri(workspace, *GUANGZHOU), ri(workspace, *JINZHAI))
     report = mapping.load(workspace, _write(tmp_path / "m.toml", document))
     assert (report.close, report.rejected) == (0, 0)
-    assert any("already decided as rejected by bob: kept" in line for line in report.unplaced)
-    assert any("the two are in one concept" in line for line in report.unplaced)
+    assert any("already decided as rejected by bob: kept" in line for line in report.conflicts)
+    assert any("the two are in one concept" in line for line in report.conflicts)
     review = Review(workspace)
     assert review.pair_decision(ri(workspace, *FUSHUN), ri(workspace, *ZHANJIANG)) == "rejected"

@@ -63,6 +63,8 @@ async def test_a_workspace_that_cannot_be_written_refuses_every_decision(db: Pat
         app.session.workspace.connection.execute("PRAGMA query_only = ON")  # as a read-only file would be
         for key in ("a", "x", "f", "u"):
             await pilot.press(key)
+            if key == "f":  # the flag asks for an optional note
+                await pilot.press("enter")
             await pilot.pause()
             assert status(app).startswith("not done: "), (key, status(app))
         assert "read-only" in status(app) or "nothing to undo" in status(app)
@@ -82,7 +84,7 @@ async def test_each_decision_is_committed_and_announced_once(db: Path) -> None:
         a, b = screen.current_indicator().regional_indicator_id, screen.current_candidate().candidate.id
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press("f")
+        await pilot.press("f", "enter")
         await settle(pilot)
         made = [m for m in seen if isinstance(m, DecisionMade)]
         assert [m.decided.decision.kind for m in made] == ["approve", "flag"]

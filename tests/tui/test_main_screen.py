@@ -75,7 +75,7 @@ async def test_reject_close_and_flag_keys(db: Path) -> None:
         a = screen.current_indicator().regional_indicator_id
         b = screen.current_candidate().candidate.id
         await pilot.press("x")
-        await pilot.press("f")
+        await pilot.press("f", "enter")  # no note
         with Workspace(db) as other:
             review = Review(other)
             assert review.pair_decision(a, b) == "rejected" and review.is_flagged(a)

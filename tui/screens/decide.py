@@ -11,7 +11,7 @@ from textual.screen import Screen, ScreenResultType
 from store.review import Concept
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused
-from tui.screens.dialogs import ConfirmMerge, RenameConcept
+from tui.screens.dialogs import ApproveLikely, ConfirmMerge, FlagNote, RenameConcept
 from tui.session import REFUSALS, Decided, Decision, ReviewSession
 
 
@@ -48,6 +48,9 @@ class DecidingScreen(Screen[ScreenResultType]):
     def action_undo(self) -> None:
         decide(self, Decision("undo"))
 
+    def action_redo(self) -> None:
+        decide(self, Decision("redo"))
+
 
 def decide(screen: Screen, decision: Decision) -> None:
     """Make a decision for ``screen``: it receives DecisionMade, or DecisionRefused with the store's reason."""
@@ -75,6 +78,41 @@ def rename(screen: Screen, concept: Concept) -> None:
             decide(screen, Decision("rename", concept=concept.id, name=name))
 
     screen.app.push_screen(RenameConcept(visible(concept.name)), renamed)
+
+
+def flag(screen: Screen, ri_id: int, name: str, flagged: bool) -> None:
+    """Flag an indicator with the note the reviewer types (optional); a flagged one is unflagged at once."""
+    if flagged:
+        decide(screen, Decision("flag", ri_id))
+        return
+
+    def noted(note: str | None) -> None:
+        if note is not None:
+            decide(screen, Decision("flag", ri_id, name=note or None))
+
+    screen.app.push_screen(FlagNote(visible(name)), noted)
+
+
+def approve_likely(screen: Screen, ri_id: int) -> None:
+    """Show what approving every likely candidate of the indicator would do; approve them when the reviewer
+    says so."""
+    app = cast(DecidingApp, screen.app)
+    try:
+        plan, likely = app.session.likely_plan(ri_id)
+    except REFUSALS as exc:
+        screen.post_message(DecisionRefused(Decision("approve_likely", ri_id), visible(str(exc))))
+        return
+    if not plan.joining:
+        reasons = "; ".join(f"{s.indicator.name}: {s.reason}" for s in plan.skipped)
+        screen.post_message(DecisionRefused(Decision("approve_likely", ri_id), visible(
+            f"no likely candidate left to approve{' (' + reasons + ')' if reasons else ''}")))
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            decide(screen, Decision("approve_likely", ri_id, candidates=likely))
+
+    screen.app.push_screen(ApproveLikely(plan), answered)
 
 
 async def _confirm_merge(screen: Screen, decided: Decided) -> None:

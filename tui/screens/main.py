@@ -15,6 +15,7 @@ from tui.actions import MAIN, bindings
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
 from tui.record_tree import RecordRow, RecordTree, TreeRows
 from tui.screens.concepts import ConceptsScreen
+from tui.screens.control import ReviewerControl
 from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import export_crosswalk
 from tui.screens.help import HelpScreen, help_rows
@@ -34,7 +35,7 @@ from tui.widgets import (
 from tui.widgets.detail import MEMBER_LINES
 
 
-class MainScreen(DecidingScreen[None]):
+class MainScreen(ReviewerControl, DecidingScreen[None]):
     """Records · indicators · candidates · detail, and the status line."""
 
     BINDINGS = bindings(MAIN)
@@ -205,6 +206,8 @@ class MainScreen(DecidingScreen[None]):
     def on_decision_made(self, message: DecisionMade) -> None:
         """A decision is committed: redraw from the store, once the matcher has relearned from it when it is
         relearning (a few ms; at most 0.3 s later), else at once."""
+        if message.decided.decision.kind in ("undo", "redo") and message.decided.subject[0] is not None:
+            self.go_to(*message.decided.subject)
         self.save_place()
         summary, touched = message.decided.summary, message.decided.touched
         ids = [*touched, *([self._indicator_id] if self._indicator_id is not None else [])]
@@ -259,7 +262,7 @@ class MainScreen(DecidingScreen[None]):
         row = self.current_indicator() if self.is_mounted else None
         if action in ("approve", "close_match", "reject"):
             return True if row and self.current_candidate() else None
-        if action in ("flag", "rename", "detach"):
+        if action in ("flag", "rename", "detach", "no_counterpart", "none_of_these", "approve_likely"):
             # rename/detach outside a concept say why when pressed (keeping them on spares the footer a
             # relayout after every approval)
             return True if row is not None else None
@@ -270,11 +273,6 @@ class MainScreen(DecidingScreen[None]):
         if row is None or candidate is None:
             return None
         return row.regional_indicator_id, candidate.candidate.id, candidate.score
-
-    def action_flag(self) -> None:
-        row = self.current_indicator()
-        if row is not None:
-            decide(self, Decision("flag", row.regional_indicator_id))
 
     def action_detach(self) -> None:
         row = self.current_indicator()

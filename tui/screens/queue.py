@@ -12,9 +12,9 @@ from store import browse
 from tui.actions import QUEUE, bindings
 from tui.literal import literal
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.screens.decide import DecidingScreen
+from tui.screens.decide import DecidingScreen, decide
 from tui.screens.help import HelpScreen, help_rows
-from tui.session import QueuePair, ReviewSession
+from tui.session import Decision, QueuePair, ReviewSession
 from tui.widgets import KeyBar, PairView
 
 
@@ -72,6 +72,11 @@ class QueueScreen(DecidingScreen[bool]):
         item = self.item
         return None if item is None else (item.regional_indicator_id, item.candidate_id, item.score)
 
+    def action_no_counterpart(self) -> None:
+        """The left side of the pair shown has no counterpart anywhere: its pairs leave the queue."""
+        if self.item is not None:
+            decide(self, Decision("no_counterpart", self.item.regional_indicator_id))
+
     def action_skip(self) -> None:
         self.pinned = None  # an undone pair is back in the queue where it was, at the current position
         self.queue_position += 1
@@ -82,6 +87,8 @@ class QueueScreen(DecidingScreen[bool]):
         if message.decided.decision.kind == "undo":
             if self.decided:
                 self.pinned = self.decided.pop()  # the undone pair comes back, to decide again
+        elif message.decided.decision.kind == "redo":
+            self.pinned = None  # the pair redone is decided again: it leaves the queue
         elif self.item is not None:  # the pair shown is the one decided: the screen waits for the decision
             self.decided.append(self.item)
             self.pinned = None

@@ -64,6 +64,10 @@ class DetailView(Widget):
         text.append_text(literal(f"{row.level1 or '?'} › {row.level2 or '?'} › ", "dim"))
         text.append_text(literal(row.name, "bold"))
         text.append_text(literal(f"   period {row.period_value or '—'} · annual {row.annual_value or '—'}", "cyan"))
+        if row.flagged:
+            text.append_text(literal(f"   flagged{': ' + row.flag_note if row.flag_note else ''}", "yellow"))
+        if row.no_counterpart:
+            text.append("   no counterpart in the other regions", style="magenta")
         occurrences = detail.occurrences
         if occurrences:  # where it comes from: the first place in full, the others by project and line
             first = occurrences[0]

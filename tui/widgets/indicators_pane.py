@@ -34,8 +34,9 @@ def short_level(level: str | None) -> str:
 
 
 def indicator_text(row: IndicatorRow) -> Text:
-    status = "+" if row.concept else "!" if row.flagged else "?" if row.best_score is not None else " "
-    style = "green" if row.concept else "yellow" if row.flagged else "cyan"
+    status = ("+" if row.concept else "!" if row.flagged else "∅" if row.no_counterpart
+              else "?" if row.best_score is not None else " ")
+    style = "green" if row.concept else "yellow" if row.flagged else "magenta" if row.no_counterpart else "cyan"
     # the levels are shortened (产出指标 › 数量指标 → 产出 › 数量) so that the name fits; the detail strip shows
     # them whole
     path = f"{short_level(row.level1)} › {short_level(row.level2)} › "
