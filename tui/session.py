@@ -30,6 +30,7 @@ class Decision:
     score: float | None = None
     concept: int | None = None  # a renamed concept
     name: str | None = None  # its new name
+    justification: str = "lexical"  # why an approval is made: "lexical" (a suggestion), "manual" (map to…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,10 @@ class CandidateRow:
     def explanation(self) -> str:
         return self.suggestion.explanation
 
+    @property
+    def tier(self) -> str:
+        return self.suggestion.tier
+
 
 @dataclass(frozen=True, slots=True)
 class Detail:
@@ -87,6 +92,9 @@ class QueuePair:
     right_targets: str
     score: float
     explanation: str
+    tier: str = "possible"
+    left_project: str = ""  # the project each side comes from (its first occurrence)
+    right_project: str = ""
 
 
 class ReviewSession:
@@ -107,7 +115,7 @@ class ReviewSession:
         review, kind = self.review, decision.kind
         pair = (decision.indicator, decision.candidate)
         if kind == "approve":
-            outcome = review.approve(*self._pair(decision), score=decision.score, justification="lexical",
+            outcome = review.approve(*self._pair(decision), score=decision.score, justification=decision.justification,
                                      confirm_merge=confirm_merge)
             if outcome.merge_needed:
                 return Decided(decision, outcome.summary, merge_needed=outcome.merge_needed)
@@ -189,7 +197,14 @@ class ReviewSession:
     def queue_pair(self, item: browse.QueueItem) -> QueuePair:
         left, right = self.review.indicator(item.regional_indicator_id), self.review.indicator(item.candidate_id)
         return QueuePair(left, right, " / ".join(self._targets(left.id)), " / ".join(self._targets(right.id)),
-                         item.score, item.explanation)
+                         item.score, item.explanation, item.tier, self._project(left.id), self._project(right.id))
+
+    def _project(self, ri_id: int) -> str:
+        """Where an indicator first occurs: its document's project ("and N more" when it occurs in others)."""
+        found = browse.occurrences(self.workspace, ri_id, limit=2)
+        if not found:
+            return ""
+        return found[0].project + (" and more" if len(found) > 1 else "")
 
     def export(self, path: Path, fmt: str) -> tuple[str, bool]:
         """Write the crosswalk; what to tell the reviewer, and whether it failed."""

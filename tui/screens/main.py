@@ -16,7 +16,7 @@ from store.workspace import Workspace
 from tui.actions import MAIN, bindings
 from tui.literal import visible
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.record_tree import RecordRow, RecordTree, TreeRows
+from tui.record_tree import RecordRow, RecordTree, TreeRows, waiting
 from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import ExportDialog
 from tui.screens.help import HelpScreen, help_rows
@@ -301,24 +301,56 @@ class MainScreen(DecidingScreen[None]):
         self.action_next_unreviewed(1)
 
     def action_next_unreviewed(self, direction: int) -> None:
-        """Move to the next (or previous) indicator with an unreviewed suggestion and highlight its best."""
+        """Move to the next (or previous) indicator with an unreviewed suggestion, likely ones first, and
+        highlight its best."""
+        for likely in (True, False):
+            if self._next_waiting(direction, likely):
+                return
+        self.notify("no unreviewed suggestion left in the open regions")
+
+    def _next_waiting(self, direction: int, likely: bool) -> bool:
         indicators = self.query_one("#indicators", RowList)
         rows = self.indicator_rows
         for offset in range(1, len(rows)):
             index = (indicators.cursor + direction * offset) % len(rows)
-            if rows[index].best_score is not None and not rows[index].concept:
+            if waiting(rows[index], likely):
                 indicators.move_to(index)  # its candidates follow, the best highlighted
-                return
+                return True
         # none left in this record: the next record that has one
         records = self.query_one("#records", RowList)
-        found = self.record_tree.next_unreviewed(records.cursor, direction)
+        found = self.record_tree.next_unreviewed(records.cursor, direction, likely=likely)
         if found is None:
-            self.notify("no unreviewed suggestion left in the open regions")
-            return
+            return False
         index, record_id, position = found
         with self.app.batch_update():
             self.open_record(record_id, position)
             records.move_to(index)
+        return True
+
+    def jump_to(self, ri_id: int, *, record_id: int | None = None) -> bool:
+        """Show a regional indicator (in ``record_id``, else where it first occurs): its region opened, its
+        record and the indicator highlighted, the indicators pane focused. False when it occurs nowhere."""
+        found = browse.locate(self.workspace, ri_id)
+        if found is None:
+            return False
+        region, first_record, position = found
+        if record_id is not None and record_id != first_record:
+            rows = browse.indicators(self.workspace, record_id)
+            position = next((i for i, row in enumerate(rows) if row.regional_indicator_id == ri_id), position)
+        record_id = record_id if record_id is not None else first_record
+        tree = self.record_tree
+        if tree.filter:
+            tree.set_filter("")
+        if region not in tree.expanded:
+            tree.expanded.add(region)
+            tree.rebuild()
+        index = tree.index_of(record_id) or 0
+        with self.app.batch_update():
+            self.record_rows = tree.view(index)
+            self.open_record(record_id, position)
+            self.query_one("#indicators", RowList).focus()
+        self.save_place()
+        return True
 
     def action_filter(self) -> None:
         self.query_one(RecordsPane).show_filter()
