@@ -202,18 +202,30 @@ def progress(workspace: Workspace, known_totals: tuple[int, int] | None = None) 
     return Progress(mapped, total, covered, occurrences_total)
 
 
+_QUEUE = (
+    "FROM suggestions s"
+    f" WHERE {_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id ="
+    " s.candidate_id AND t.candidate_id = s.regional_indicator_id AND (t.score > s.score OR (t.score ="
+    " s.score AND t.regional_indicator_id < s.regional_indicator_id)))"
+)
+
+
 def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueItem]:
     """Unreviewed suggested pairs, likely ones first, then best first, each pair once (A→B and B→A are one
     review)."""
     rows = workspace.connection.execute(
-        "SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier FROM suggestions s"
-        f" WHERE {_UNDECIDED} AND NOT EXISTS (SELECT 1 FROM suggestions t WHERE t.regional_indicator_id ="
-        " s.candidate_id AND t.candidate_id = s.regional_indicator_id AND (t.score > s.score OR (t.score ="
-        " s.score AND t.regional_indicator_id < s.regional_indicator_id)))"
+        f"SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier {_QUEUE}"
         " ORDER BY s.tier = 'likely' DESC, s.score DESC, s.regional_indicator_id, s.rank LIMIT ? OFFSET ?",
         (limit, offset),
     ).fetchall()
     return [QueueItem(*row) for row in rows]
+
+
+def queue_counts(workspace: Workspace) -> tuple[int, int]:
+    """(pairs, likely pairs) left in the queue."""
+    total, likely = workspace.connection.execute(
+        f"SELECT count(*), coalesce(sum(s.tier = 'likely'), 0) {_QUEUE}").fetchone()
+    return total, likely
 
 
 def locate(workspace: Workspace, ri_id: int) -> tuple[str, int, int] | None:
@@ -225,3 +237,42 @@ def locate(workspace: Workspace, ri_id: int) -> tuple[str, int, int] | None:
         " d.id = r.document_id WHERE i.regional_indicator_id = ? ORDER BY d.name, r.ordinal, i.ordinal LIMIT 1",
         (ri_id,)).fetchone()
     return (row[0], row[1], row[2]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One decision of the log: who, when, what, and the regional indicators it changed (the first is where
+    the app jumps)."""
+
+    id: int
+    at: str
+    reviewer: str
+    kind: str
+    summary: str
+    undoes: int | None
+    indicators: tuple[int, ...]
+
+
+def history(workspace: Workspace, limit: int = 500) -> list[HistoryEntry]:
+    """The decision log, newest first."""
+    import json
+
+    connection = workspace.connection
+    entries = []
+    for event_id, at, reviewer, kind, summary, undoes, payload in connection.execute(
+            "SELECT id, at, reviewer, kind, summary, undoes, changes FROM events ORDER BY id DESC LIMIT ?", (limit,)):
+        found: dict[int, None] = {}
+        concepts = []
+        for change in json.loads(payload or "[]"):
+            table, key = change.get("table"), change.get("key") or []
+            if table == "concepts":
+                concepts.extend(key)
+            elif key and all(isinstance(k, int) for k in key):
+                found.update(dict.fromkeys(key))
+        if not found and concepts:  # a rename: a member of the concept
+            marks = ",".join("?" * len(concepts))
+            found.update(dict.fromkeys(row[0] for row in connection.execute(
+                f"SELECT regional_indicator_id FROM concept_members WHERE concept_id IN ({marks}) LIMIT 1",
+                concepts)))
+        entries.append(HistoryEntry(event_id, at, reviewer, kind, summary, undoes, tuple(found)))
+    return entries

@@ -20,6 +20,8 @@ from tui.record_tree import RecordRow, RecordTree, TreeRows, waiting
 from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import ExportDialog
 from tui.screens.help import HelpScreen, help_rows
+from tui.screens.history import HistoryScreen
+from tui.screens.map_to import Chosen, MapToScreen
 from tui.screens.queue import QueueScreen
 from tui.session import CandidateRow, Decision, Detail, ReviewSession
 from tui.widgets import (
@@ -261,6 +263,8 @@ class MainScreen(DecidingScreen[None]):
         row = self.current_indicator() if self.is_mounted else None
         if action in ("approve", "close_match", "reject"):
             return True if row and self.current_candidate() else None
+        if action == "map_to":
+            return True if row is not None else None
         if action in ("flag", "rename", "detach"):
             # rename/detach outside a concept say why when pressed (keeping them on spares the footer a
             # relayout after every approval)
@@ -294,6 +298,27 @@ class MainScreen(DecidingScreen[None]):
             self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
             return
         rename(self, concept)
+
+    def action_map_to(self) -> None:
+        """Search every indicator of the other regions and every concept; the hit chosen is decided on here."""
+        row = self.current_indicator()
+        if row is None:
+            return
+        source = self.session.review.indicator(row.regional_indicator_id)
+
+        def chosen(answer: Chosen | None) -> None:
+            if answer is not None:
+                decide(self, Decision(answer.kind, source.id, answer.hit.indicator, answer.hit.score or None,
+                                      justification="manual"))
+
+        self.app.push_screen(MapToScreen(source.id, source.region, source.name), chosen)
+
+    def action_history(self) -> None:
+        def chosen(ri_id: int | None) -> None:
+            if ri_id is not None and not self.jump_to(ri_id):
+                self.notify("that indicator is in no document any more", severity="warning")
+
+        self.app.push_screen(HistoryScreen(), chosen)
 
     # -- moving ------------------------------------------------------------------------------------
 

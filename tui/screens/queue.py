@@ -60,12 +60,15 @@ class QueueScreen(DecidingScreen[bool]):
             self.item = items[0] if items else None
         self.pair = None if self.item is None else self.session.queue_pair(self.item)
         last = literal(f" · {self.last}", "green") if self.last else Text()
+        left, likely = browse.queue_counts(self.session.workspace)
+        done = len(self.decided)
         if self.item is None:
-            where = "queue mode"
+            where = f"queue mode · {done} decided here, nothing left"
         elif self.pinned is not None:
-            where = "queue mode · the pair just undone"
+            where = f"queue mode · the pair just undone · {likely} likely left"
         else:
-            where = f"queue mode · pair {self.queue_position + 1}"
+            where = (f"queue mode · pair {done + self.queue_position + 1} of {done + left}"
+                     f" · {likely} likely left")
         self.query_one("#queue-status", Static).update(Text.assemble((where, "bold"), last))
 
     def decision_pair(self) -> tuple[int, int, float] | None:
