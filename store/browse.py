@@ -276,3 +276,114 @@ def history(workspace: Workspace, limit: int = 500) -> list[HistoryEntry]:
                 concepts)))
         entries.append(HistoryEntry(event_id, at, reviewer, kind, summary, undoes, tuple(found)))
     return entries
+
+
+STATUSES = {  # a status filter as typed (is:…) and the condition on regional indicator r
+    "unreviewed": "NOT EXISTS (SELECT 1 FROM concept_members m WHERE m.regional_indicator_id = r.id) AND EXISTS"
+                  f" (SELECT 1 FROM suggestions s WHERE s.regional_indicator_id = r.id AND {_UNDECIDED})",
+    "likely": "NOT EXISTS (SELECT 1 FROM concept_members m WHERE m.regional_indicator_id = r.id) AND EXISTS"
+              f" (SELECT 1 FROM suggestions s WHERE s.regional_indicator_id = r.id AND s.tier = 'likely' AND"
+              f" {_UNDECIDED})",
+    "mapped": "EXISTS (SELECT 1 FROM concept_members m WHERE m.regional_indicator_id = r.id)",
+    "flagged": "EXISTS (SELECT 1 FROM flags f WHERE f.regional_indicator_id = r.id)",
+}
+STATUS_WORDS = {"unreviewed": "unreviewed", "likely": "likely", "mapped": "mapped", "flagged": "flagged",
+                "none": "nocounterpart", "nocounterpart": "nocounterpart", "no-counterpart": "nocounterpart"}
+
+
+@dataclass(frozen=True, slots=True)
+class FindFilter:
+    """What find and filter was asked: words, a status (is:unreviewed, is:likely, is:mapped, is:flagged,
+    is:nocounterpart), a region (@广州) and level 1 / level 2 (l1:产出, l2:质量), each part of a name."""
+
+    text: str = ""
+    status: str | None = None
+    region: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+    problem: str = ""  # a filter this workspace cannot apply, said instead of the hits
+
+    @classmethod
+    def parse(cls, typed: str) -> FindFilter:
+        words: list[str] = []
+        fields: dict[str, str | None] = {}
+        problem = ""
+        for word in typed.split():
+            lowered = word.lower()
+            if lowered.startswith("is:"):
+                status = STATUS_WORDS.get(lowered[3:])
+                if status is None:
+                    problem = f"no status is called {word[3:]}: is:unreviewed, is:likely, is:mapped, is:flagged"
+                fields["status"] = status
+            elif word.startswith(("@", "＠")) and len(word) > 1:
+                fields["region"] = word[1:]
+            elif lowered.startswith(("l1:", "l2:")) and len(word) > 3:
+                fields["level1" if lowered.startswith("l1:") else "level2"] = word[3:]
+            else:
+                words.append(word)
+        if fields.get("status") == "nocounterpart" and not _has_no_counterpart():
+            problem = "is:nocounterpart: this version records no “no counterpart” decision yet"
+        return cls(" ".join(words), problem=problem, **fields)  # type: ignore[arg-type]
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition on regional indicator r, with its parameters."""
+        conditions, params = ["1"], []
+        if self.status in STATUSES:
+            conditions.append(STATUSES[self.status])
+        for column, value in (("region", self.region), ("level1", self.level1), ("level2", self.level2)):
+            if value:
+                conditions.append(f"instr(r.{column}, ?) > 0")
+                params.append(value)
+        return " AND ".join(conditions), params
+
+
+def _has_no_counterpart() -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A hit of find and filter: a project (``record`` set, ``indicator`` None) or a regional indicator."""
+
+    region: str
+    name: str
+    record: int | None = None
+    indicator: int | None = None
+    level1: str | None = None
+    level2: str | None = None
+    document: str = ""
+
+
+def find(workspace: Workspace, wanted: FindFilter, indicator_ids: list[int] | None = None, limit: int = 100
+         ) -> list[Found]:
+    """Projects whose names hold the words, then regional indicators that pass the filters: among
+    ``indicator_ids`` in their order (a fuzzy search's hits) when given, else all of them by region and name."""
+    connection = workspace.connection
+    found: list[Found] = []
+    plain = not (wanted.status or wanted.level1 or wanted.level2)
+    if wanted.text and plain:
+        for record_id, region_name, name, document in connection.execute(
+                "SELECT r.id, d.region, r.name, d.name FROM records r JOIN documents d ON d.id = r.document_id"
+                " WHERE instr(r.name, ?) > 0 AND (? IS NULL OR instr(d.region, ?) > 0) ORDER BY d.region, r.ordinal"
+                " LIMIT 20", (wanted.text, wanted.region, wanted.region)):
+            found.append(Found(region_name, name, record=record_id, document=document))
+    condition, params = wanted.where()
+    if indicator_ids is not None:
+        order = {ri: position for position, ri in enumerate(indicator_ids)}
+        rows = []
+        for start in range(0, len(indicator_ids), 500):
+            chunk = indicator_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += connection.execute(
+                f"SELECT r.id, r.region, r.name, r.level1, r.level2 FROM regional_indicators r WHERE r.id IN"
+                f" ({marks}) AND {condition}", (*chunk, *params)).fetchall()
+        rows.sort(key=lambda row: order[row[0]])
+    elif wanted.text:
+        rows = []
+    else:
+        rows = connection.execute(
+            f"SELECT r.id, r.region, r.name, r.level1, r.level2 FROM regional_indicators r WHERE {condition}"
+            " ORDER BY r.region, r.name LIMIT ?", (*params, limit)).fetchall()
+    found += [Found(region_name, name, indicator=ri, level1=level1, level2=level2)
+              for ri, region_name, name, level1, level2 in rows[:limit]]
+    return found

@@ -80,6 +80,7 @@ class Detail:
     concept: Concept | None = None
     member_targets: tuple[tuple[str, ...], ...] = ()  # of the first members, as many as the strip lists
     empty: bool = False
+    candidate: CandidateRow | None = None  # the candidate highlighted: the other side of a decision, in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,8 @@ class ReviewSession:
         return [CandidateRow(s, decided.get(s.candidate.id, ""), targets.get(s.candidate.id, ""))
                 for s in suggestions]
 
-    def detail(self, row: browse.IndicatorRow | None, why: str | None, *, empty: bool, members: int) -> Detail:
+    def detail(self, row: browse.IndicatorRow | None, why: str | None, *, empty: bool, members: int,
+               candidate: CandidateRow | None = None) -> Detail:
         """The detail strip's content: where the indicator occurs, and its concept with the targets of the
         first ``members`` members."""
         if row is None:
@@ -187,7 +189,8 @@ class ReviewSession:
         concept = self.review.concept_of(ri_id)
         member_targets = () if concept is None else tuple(
             self._targets(member.indicator.id) for member in concept.members[:members])
-        return Detail(row, tuple(browse.occurrences(self.workspace, ri_id, limit=6)), why, concept, member_targets)
+        return Detail(row, tuple(browse.occurrences(self.workspace, ri_id, limit=6)), why, concept, member_targets,
+                      candidate=candidate)
 
     def _targets(self, ri_id: int) -> tuple[str, ...]:
         """The distinct target values of an indicator's first three occurrences."""

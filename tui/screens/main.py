@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
 
 from store import browse
+from store.browse import Found
 from store.place import Place
 from store.workspace import Workspace
 from tui.actions import MAIN, bindings
@@ -19,6 +21,7 @@ from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
 from tui.record_tree import RecordRow, RecordTree, TreeRows, waiting
 from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import ExportDialog
+from tui.screens.find import FindScreen
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.history import HistoryScreen
 from tui.screens.map_to import Chosen, MapToScreen
@@ -36,6 +39,8 @@ from tui.widgets import (
     StatusLine,
 )
 from tui.widgets.detail import MEMBER_LINES
+
+NARROW = 110  # below this many columns, one pane at a time
 
 
 class MainScreen(DecidingScreen[None]):
@@ -86,6 +91,7 @@ class MainScreen(DecidingScreen[None]):
 
     def on_mount(self) -> None:
         # the panes, looked up once: every key reads what they highlight
+        self.set_class(self.app.size.width < NARROW, "narrow")
         self._panes = (self.query_one(RecordsPane), self.query_one(IndicatorsPane), self.query_one(CandidatesPane))
         self.record_tree.load()
         self.record_rows = self.record_tree.view(0)
@@ -97,6 +103,10 @@ class MainScreen(DecidingScreen[None]):
         # what the app's workers do, in this screen's reactives that the status line is bound to
         self.watch(self.app, "background_work", lambda text: setattr(self, "background_work", text))
         self.watch(self.app, "background_failure", lambda text: setattr(self, "background_failure", text))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """On a narrow terminal the focused pane takes the width (the others shrink to a strip, behind Tab)."""
+        self.set_class(event.size.width < NARROW, "narrow")
 
     # -- what is highlighted -----------------------------------------------------------------------
 
@@ -147,7 +157,7 @@ class MainScreen(DecidingScreen[None]):
     def show_detail(self) -> None:
         candidate = self.current_candidate()
         self.detail = self.session.detail(self.current_indicator(), candidate.explanation if candidate else None,
-                                          empty=not self.record_tree.rows, members=MEMBER_LINES)
+                                          empty=not self.record_tree.rows, members=MEMBER_LINES, candidate=candidate)
         self._refresh_bindings_if_changed()
 
     def _refresh_bindings_if_changed(self) -> None:
@@ -362,7 +372,11 @@ class MainScreen(DecidingScreen[None]):
         if record_id is not None and record_id != first_record:
             rows = browse.indicators(self.workspace, record_id)
             position = next((i for i, row in enumerate(rows) if row.regional_indicator_id == ri_id), position)
-        record_id = record_id if record_id is not None else first_record
+        self.show_record(region, record_id if record_id is not None else first_record, position, "#indicators")
+        return True
+
+    def show_record(self, region: str, record_id: int, position: int = 0, focus: str = "#records") -> None:
+        """Open a record (its region opened, the filter cleared) with the indicator at ``position`` highlighted."""
         tree = self.record_tree
         if tree.filter:
             tree.set_filter("")
@@ -373,12 +387,21 @@ class MainScreen(DecidingScreen[None]):
         with self.app.batch_update():
             self.record_rows = tree.view(index)
             self.open_record(record_id, position)
-            self.query_one("#indicators", RowList).focus()
+            self.query_one(focus, RowList).focus()
         self.save_place()
-        return True
 
     def action_filter(self) -> None:
-        self.query_one(RecordsPane).show_filter()
+        """Find and filter: indicators and projects by name, status, region and level; the hit chosen is shown."""
+
+        def chosen(found: Found | None) -> None:
+            if found is None:
+                return
+            if found.indicator is not None:
+                self.jump_to(found.indicator)
+            elif found.record is not None:
+                self.show_record(found.region, found.record)
+
+        self.app.push_screen(FindScreen(), chosen)
 
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(), self._back_from_queue)

@@ -96,6 +96,13 @@ class DetailView(Widget):
                 text.append_text(literal(", ".join(f"{o.project} ({o.where})" for o in occurrences[1:3])))
                 if more > 0:
                     text.append(f" and {more}{'+' if len(occurrences) == 6 else ''} more", style="dim")
+        if detail.candidate is not None:
+            other = detail.candidate.candidate
+            text.append("\nwith: ", style="bold")
+            text.append_text(literal(f"{other.region} · {other.name}", "bold"))
+            if detail.candidate.targets:
+                text.append_text(literal(f"  {detail.candidate.targets}", "green"))
+            text.append(f"  {detail.candidate.tier}", style="green" if detail.candidate.tier == "likely" else "yellow")
         if detail.why is not None:
             text.append("\nwhy: ", style="bold")
             text.append_text(literal(" · ".join(part for part in detail.why.split(" · ")
