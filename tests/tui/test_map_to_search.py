@@ -92,7 +92,8 @@ async def test_a_concept_is_a_hit_with_its_members_and_escape_decides_nothing(db
     async with app.run_test(size=SIZE) as pilot:
         await _open_map_to(app, pilot, joining, "参保对象满意")
         concept_hits = [hit for hit in app.screen.hits if hit.concept == concept and hit.region == "concept"]
-        assert concept_hits and set(concept_hits[0].members) == {"抚顺市 · 参保对象满意度", "湛江市 · 参保对象满意度（%）"}
+        members = {"抚顺市 · 参保对象满意度", "湛江市 · 参保对象满意度（%）"}
+        assert concept_hits and set(concept_hits[0].members) == members
         assert "members" in rows(app, "map-hits")[app.screen.hits.index(concept_hits[0])]
         await pilot.press("escape")
         await settle(pilot)
