@@ -76,8 +76,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("dialog_cancel", "escape", "cancel", "Cancel", where=(DIALOG,)),
     Action("help_close", "escape,question_mark,q", "close", "Close", where=(HELP,)),
     # finding and showing: map to anything, find and filter, the decision log
-    Action("map_to", "m", "map_to", "Map to…", "Search every indicator and concept of the other regions"),
-    Action("history", "h", "history", "History", "The decision log, newest first"),
+    Action("map_to", "m", "map_to", "Map to", "Search every indicator and concept of the other regions"),
+    Action("history", "h", "history", "History", "The decision log, newest first", show=False),
     Action("map_approve", "enter", "approve_hit", "Approve into", "Same concept as the highlighted hit", (MAPTO,)),
     Action("map_close", "c", "close_hit", "Close match", "Related, not the same (from the hits)", (MAPTO,)),
     Action("map_up", "up", "hit(-1)", "Up", where=(MAPTO, FIND), show=False),
