@@ -18,8 +18,8 @@ from store.matching.normalize import core_of
 from store.text import nfkc
 from store.workspace import Workspace
 
-SHORTLIST = 3000  # names scored with rapidfuzz per query, the ones sharing most characters with it
-LIMIT = 50  # hits a query returns
+SHORTLIST = 2000  # names scored with rapidfuzz per query, the ones sharing most characters with it
+LIMIT = 30  # hits a query returns (a screenful)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,14 @@ class SearchIndex:
             mask = np.isin(self.region_of, list(allowed)) & (self.region_of != excluded)
             found = np.flatnonzero(mask)[:limit]
             return [(0.0, int(self.ids[i])) for i in found]
-        shortlist = self._shortlist(text)
+        within = None
+        if allowed is not None or excluded >= 0:  # only names some indicator of the wanted regions has
+            wanted = self.region_of != excluded
+            if allowed is not None:
+                wanted &= np.isin(self.region_of, np.array(sorted(allowed), dtype=np.int32))
+            within = np.zeros(len(self.cores), dtype=bool)
+            within[self.entry_core[wanted]] = True
+        shortlist = self._shortlist(text, within)
         if not len(shortlist):
             return []
         choices = [self.cores[c] for c in shortlist]
@@ -113,20 +120,24 @@ class SearchIndex:
         scored = sorted(((0.7 * partial + 0.3 * fuzz.ratio(text, core, processor=None), position)
                          for core, partial, position in held), reverse=True)
         hits: list[tuple[float, int]] = []
+        allowed_codes = None if allowed is None else np.array(sorted(allowed), dtype=np.int32)
         for score, position in scored:
             core_id = int(shortlist[position])
-            for entry in self.entries_of[self.start[core_id]:self.start[core_id + 1]]:
-                code = int(self.region_of[entry])
-                if code == excluded or (allowed is not None and code not in allowed):
-                    continue
-                hits.append((score / 100, int(self.ids[entry])))
-            if len(hits) >= limit * 4:
+            entries = self.entries_of[self.start[core_id]:self.start[core_id + 1]]
+            codes = self.region_of[entries]
+            keep = codes != excluded
+            if allowed_codes is not None:
+                keep &= np.isin(codes, allowed_codes)
+            value = score / 100
+            hits.extend((value, int(ri)) for ri in self.ids[entries[keep][:limit]])
+            if len(hits) >= limit * 2:
                 break
         hits.sort(key=lambda hit: (-hit[0], len(self.rows[hit[1]][2]), hit[1]))
         return hits[:limit]
 
-    def _shortlist(self, text: str) -> np.ndarray:
-        """The cores that share most characters with the query (at least half of its distinct characters)."""
+    def _shortlist(self, text: str, within: np.ndarray | None = None) -> np.ndarray:
+        """The cores that share most characters with the query (at least half of its distinct characters),
+        of those ``within`` (a mask over the cores) when given."""
         chars = [self.postings[char] for char in set(text) if char in self.postings]
         if not chars:
             return np.empty(0, dtype=np.int32)
@@ -134,7 +145,10 @@ class SearchIndex:
         for posting in chars:
             counts[posting] += 1
         needed = max(1, -(-len(set(text)) // 2))
-        found = np.flatnonzero(counts >= needed)
+        enough = counts >= needed
+        if within is not None:
+            enough &= within
+        found = np.flatnonzero(enough)
         if len(found) > SHORTLIST:
             best = np.argpartition(-counts[found], SHORTLIST)[:SHORTLIST]
             found = found[best]

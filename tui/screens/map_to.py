@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from store import search
@@ -65,6 +66,25 @@ def hit_detail(hit: search.Hit | None) -> Text:
     return text
 
 
+class HitDetail(Widget):
+    """The highlighted hit in full, in a fixed-size panel: new content repaints it without a layout pass
+    (unlike Static), so that a keystroke costs no relayout."""
+
+    DEFAULT_CSS = "HitDetail { height: 6; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+
+    def show(self, text: Text) -> None:
+        if text.plain != self.text.plain or text.spans != self.text.spans:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self.text
+
+
 class MapToScreen(Screen[Chosen | None]):
     """Type part of a name (``@广州`` narrows to a region); the hits follow each keystroke."""
 
@@ -87,7 +107,7 @@ class MapToScreen(Screen[Chosen | None]):
                                     "match", "dim")), id="map-title")
         yield Input(placeholder="an indicator or concept of another region", id="map-query")
         yield RowList(id="map-hits", empty="type to search every indicator of the other regions and every concept")
-        yield Static(id="map-detail")
+        yield HitDetail(id="map-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -128,7 +148,7 @@ class MapToScreen(Screen[Chosen | None]):
         return self.hits[cursor] if 0 <= cursor < len(self.hits) else None
 
     def _show_detail(self) -> None:
-        self.query_one("#map-detail", Static).update(hit_detail(self.highlighted))
+        self.query_one("#map-detail", HitDetail).show(hit_detail(self.highlighted))
 
     def action_hit(self, step: int) -> None:
         hits = self.query_one("#map-hits", RowList)
