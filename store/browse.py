@@ -221,6 +221,18 @@ def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueI
     return [QueueItem(*row) for row in rows]
 
 
+def queue_at(workspace: Workspace, offset: int) -> tuple[QueueItem | None, int, int]:
+    """The queue's pair at ``offset``, with the pairs and the likely pairs left, counted in the same pass."""
+    row = workspace.connection.execute(
+        f"SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier, count(*) OVER (),"
+        f" sum(s.tier = 'likely') OVER () {_QUEUE}"
+        " ORDER BY s.tier = 'likely' DESC, s.score DESC, s.regional_indicator_id, s.rank LIMIT 1 OFFSET ?",
+        (offset,)).fetchone()
+    if row is None:
+        return (None, *queue_counts(workspace)) if offset else (None, 0, 0)
+    return QueueItem(*row[:5]), row[5], row[6] or 0
+
+
 def queue_counts(workspace: Workspace) -> tuple[int, int]:
     """(pairs, likely pairs) left in the queue."""
     total, likely = workspace.connection.execute(

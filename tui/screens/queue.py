@@ -53,14 +53,10 @@ class QueueScreen(DecidingScreen[bool]):
         """The pinned pair, or the one at the queue position, and the status line."""
         if summary is not None:
             self.last = summary
-        if self.pinned is not None:
-            self.item = self.pinned
-        else:
-            items = browse.queue(self.session.workspace, limit=1, offset=self.queue_position)
-            self.item = items[0] if items else None
+        item, left, likely = browse.queue_at(self.session.workspace, self.queue_position)
+        self.item = self.pinned if self.pinned is not None else item
         self.pair = None if self.item is None else self.session.queue_pair(self.item)
         last = literal(f" · {self.last}", "green") if self.last else Text()
-        left, likely = browse.queue_counts(self.session.workspace)
         done = len(self.decided)
         if self.item is None:
             where = f"queue mode · {done} decided here, nothing left"
