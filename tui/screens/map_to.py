@@ -62,7 +62,8 @@ def hit_detail(hit: search.Hit | None) -> Text:
         return text
     text.append_text(literal(f"{hit.region} · {hit.level1 or '?'} › {hit.level2 or '?'} › ", "dim"))
     text.append_text(literal(hit.name, "bold"))
-    text.append_text(literal(f"\ntargets {hit.targets or '—'}", "cyan"))
+    text.append("\ntargets ", style="cyan")
+    text.append_text(literal(hit.targets or "—", "cyan"))
     return text
 
 

@@ -34,7 +34,10 @@ class PairView(Widget):
             cell.align("left", _WIDTH)
             text.append_text(cell)
             text.append("  ")
-            text.append_text(literal(b))
+            right = literal(b)
+            if label == "project":  # where it comes from, on one line: the names stay aligned below it
+                right.truncate(max(self.content_size.width - _WIDTH - 15, 8), overflow="ellipsis")
+            text.append_text(right)
             text.append("\n")
         text.append(f"\n{'score':>10}  {pair.score:.2f}  ", style="bold cyan")
         text.append(pair.tier, style="bold green" if pair.tier == "likely" else "yellow")
