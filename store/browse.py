@@ -245,14 +245,14 @@ _QUEUED = (
     f" s.regional_indicator_id AND t.candidate_id = mb.regional_indicator_id WHERE ma.regional_indicator_id ="
     " s.candidate_id AND (t.score > s.score OR (t.score = s.score AND t.candidate_id < s.candidate_id)))))"
 )
+_QUEUE = f"FROM suggestions s WHERE {_QUEUED}"
 
 
 def queue(workspace: Workspace, limit: int = 50, offset: int = 0) -> list[QueueItem]:
     """Unreviewed suggested pairs, likely ones first, then best first, each pair once (A→B and B→A are one
     review, and so is an outsider against the members of one concept)."""
     rows = workspace.connection.execute(
-        "SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier FROM suggestions s"
-        f" WHERE {_QUEUED}"
+        f"SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier {_QUEUE}"
         " ORDER BY s.tier = 'likely' DESC, s.score DESC, s.regional_indicator_id, s.rank LIMIT ? OFFSET ?",
         (limit, offset),
     ).fetchall()
@@ -271,3 +271,179 @@ def place_of(workspace: Workspace, ri_id: int, record_id: int | None = None) -> 
     position = connection.execute("SELECT count(*) FROM indicators WHERE record_id = ? AND ordinal < ?",
                                   (found_in, ordinal)).fetchone()[0]
     return found_in, position
+
+
+def queue_at(workspace: Workspace, offset: int) -> tuple[QueueItem | None, int, int]:
+    """The queue's pair at ``offset``, with the pairs and the likely pairs left, counted in the same pass."""
+    row = workspace.connection.execute(
+        f"SELECT s.regional_indicator_id, s.candidate_id, s.score, s.explanation, s.tier, count(*) OVER (),"
+        f" sum(s.tier = 'likely') OVER () {_QUEUE}"
+        " ORDER BY s.tier = 'likely' DESC, s.score DESC, s.regional_indicator_id, s.rank LIMIT 1 OFFSET ?",
+        (offset,)).fetchone()
+    if row is None:
+        return (None, *queue_counts(workspace)) if offset else (None, 0, 0)
+    return QueueItem(*row[:5]), row[5], row[6] or 0
+
+
+def queue_counts(workspace: Workspace) -> tuple[int, int]:
+    """(pairs, likely pairs) left in the queue."""
+    total, likely = workspace.connection.execute(
+        f"SELECT count(*), coalesce(sum(s.tier = 'likely'), 0) {_QUEUE}").fetchone()
+    return total, likely
+
+
+def locate(workspace: Workspace, ri_id: int) -> tuple[str, int, int] | None:
+    """(region, record id, position in the record's indicator list) of a regional indicator's first
+    occurrence: where the app jumps to show it."""
+    row = workspace.connection.execute(
+        "SELECT d.region, i.record_id, (SELECT count(*) FROM indicators j WHERE j.record_id = i.record_id AND"
+        " j.ordinal < i.ordinal) FROM indicators i JOIN records r ON r.id = i.record_id JOIN documents d ON"
+        " d.id = r.document_id WHERE i.regional_indicator_id = ? ORDER BY d.name, r.ordinal, i.ordinal LIMIT 1",
+        (ri_id,)).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One decision of the log: who, when, what, and the regional indicators it changed (the first is where
+    the app jumps)."""
+
+    id: int
+    at: str
+    reviewer: str
+    kind: str
+    summary: str
+    undoes: int | None
+    indicators: tuple[int, ...]
+
+
+def history(workspace: Workspace, limit: int = 500) -> list[HistoryEntry]:
+    """The decision log, newest first."""
+    import json
+
+    connection = workspace.connection
+    entries = []
+    for event_id, at, reviewer, kind, summary, undoes, payload in connection.execute(
+            "SELECT id, at, reviewer, kind, summary, undoes, changes FROM events ORDER BY id DESC LIMIT ?", (limit,)):
+        found: dict[int, None] = {}
+        concepts = []
+        for change in json.loads(payload or "[]"):
+            table, key = change.get("table"), change.get("key") or []
+            if table == "concepts":
+                concepts.extend(key)
+            elif key and all(isinstance(k, int) for k in key):
+                found.update(dict.fromkeys(key))
+        if not found and concepts:  # a rename: a member of the concept
+            marks = ",".join("?" * len(concepts))
+            found.update(dict.fromkeys(row[0] for row in connection.execute(
+                f"SELECT regional_indicator_id FROM concept_members WHERE concept_id IN ({marks}) LIMIT 1",
+                concepts)))
+        entries.append(HistoryEntry(event_id, at, reviewer, kind, summary, undoes, tuple(found)))
+    return entries
+
+
+STATUSES = {  # a status filter as typed (is:…) and the condition on regional indicator r
+    "unreviewed": "NOT EXISTS (SELECT 1 FROM concept_members m WHERE m.regional_indicator_id = r.id) AND EXISTS"
+                  f" (SELECT 1 FROM suggestions s WHERE s.regional_indicator_id = r.id AND {_UNDECIDED})",
+    "likely": "NOT EXISTS (SELECT 1 FROM concept_members m WHERE m.regional_indicator_id = r.id) AND EXISTS"
+              f" (SELECT 1 FROM suggestions s WHERE s.regional_indicator_id = r.id AND s.tier = 'likely' AND"
+              f" {_UNDECIDED})",
+    "mapped": "EXISTS (SELECT 1 FROM concept_members m WHERE m.regional_indicator_id = r.id)",
+    "flagged": "EXISTS (SELECT 1 FROM flags f WHERE f.regional_indicator_id = r.id)",
+    "nocounterpart": "EXISTS (SELECT 1 FROM no_counterpart n WHERE n.regional_indicator_id = r.id)",
+}
+STATUS_WORDS = {"unreviewed": "unreviewed", "likely": "likely", "mapped": "mapped", "flagged": "flagged",
+                "none": "nocounterpart", "nocounterpart": "nocounterpart", "no-counterpart": "nocounterpart"}
+
+
+@dataclass(frozen=True, slots=True)
+class FindFilter:
+    """What find and filter was asked: words, a status (is:unreviewed, is:likely, is:mapped, is:flagged,
+    is:nocounterpart), a region (@广州) and level 1 / level 2 (l1:产出, l2:质量), each part of a name."""
+
+    text: str = ""
+    status: str | None = None
+    region: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+    problem: str = ""  # a filter this workspace cannot apply, said instead of the hits
+
+    @classmethod
+    def parse(cls, typed: str) -> FindFilter:
+        words: list[str] = []
+        fields: dict[str, str | None] = {}
+        problem = ""
+        for word in typed.split():
+            lowered = word.lower()
+            if lowered.startswith("is:"):
+                status = STATUS_WORDS.get(lowered[3:])
+                if status is None:
+                    problem = (f"no status is called {word[3:]}: is:unreviewed, is:likely, is:mapped,"
+                               " is:flagged, is:nocounterpart")
+                fields["status"] = status
+            elif word.startswith(("@", "＠")) and len(word) > 1:
+                fields["region"] = word[1:]
+            elif lowered.startswith(("l1:", "l2:")) and len(word) > 3:
+                fields["level1" if lowered.startswith("l1:") else "level2"] = word[3:]
+            else:
+                words.append(word)
+        return cls(" ".join(words), problem=problem, **fields)  # type: ignore[arg-type]
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition on regional indicator r, with its parameters."""
+        conditions, params = ["1"], []
+        if self.status in STATUSES:
+            conditions.append(STATUSES[self.status])
+        for column, value in (("region", self.region), ("level1", self.level1), ("level2", self.level2)):
+            if value:
+                conditions.append(f"instr(r.{column}, ?) > 0")
+                params.append(value)
+        return " AND ".join(conditions), params
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A hit of find and filter: a project (``record`` set, ``indicator`` None) or a regional indicator."""
+
+    region: str
+    name: str
+    record: int | None = None
+    indicator: int | None = None
+    level1: str | None = None
+    level2: str | None = None
+    document: str = ""
+
+
+def find(workspace: Workspace, wanted: FindFilter, indicator_ids: list[int] | None = None, limit: int = 100
+         ) -> list[Found]:
+    """Projects whose names hold the words, then regional indicators that pass the filters: among
+    ``indicator_ids`` in their order (a fuzzy search's hits) when given, else all of them by region and name."""
+    connection = workspace.connection
+    found: list[Found] = []
+    plain = not (wanted.status or wanted.level1 or wanted.level2)
+    if wanted.text and plain:
+        for record_id, region_name, name, document in connection.execute(
+                "SELECT r.id, d.region, r.name, d.name FROM records r JOIN documents d ON d.id = r.document_id"
+                " WHERE instr(r.name, ?) > 0 AND (? IS NULL OR instr(d.region, ?) > 0) ORDER BY d.region, r.ordinal"
+                " LIMIT 20", (wanted.text, wanted.region, wanted.region)):
+            found.append(Found(region_name, name, record=record_id, document=document))
+    condition, params = wanted.where()
+    if indicator_ids is not None:
+        order = {ri: position for position, ri in enumerate(indicator_ids)}
+        rows = []
+        for start in range(0, len(indicator_ids), 500):
+            chunk = indicator_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += connection.execute(
+                f"SELECT r.id, r.region, r.name, r.level1, r.level2 FROM regional_indicators r WHERE r.id IN"
+                f" ({marks}) AND {condition}", (*chunk, *params)).fetchall()
+        rows.sort(key=lambda row: order[row[0]])
+    elif wanted.text:
+        rows = []
+    else:
+        rows = connection.execute(
+            f"SELECT r.id, r.region, r.name, r.level1, r.level2 FROM regional_indicators r WHERE {condition}"
+            " ORDER BY r.region, r.name LIMIT ?", (*params, limit)).fetchall()
+    found += [Found(region_name, name, indicator=ri, level1=level1, level2=level2)
+              for ri, region_name, name, level1, level2 in rows[:limit]]
+    return found

@@ -14,6 +14,7 @@ from textual.keys import _normalize_key_list  # the key names Textual's own keym
 
 MAIN, QUEUE, LIST, MERGE, DIALOG, HELP, APP = "main", "queue", "list", "merge", "dialog", "help", "app"
 CONCEPTS, COMPARISON, COVERAGE = "concepts", "comparison", "coverage"
+MAPTO, FIND, HISTORY = "map-to", "find", "history"
 
 # Bindings that are active together: a key may mean one action only within each of these.
 CHAINS: dict[str, tuple[str, ...]] = {
@@ -25,6 +26,9 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "the merge dialog": (MERGE,),
     "the rename and export dialogs": (DIALOG,),
     "the help screen": (HELP,),
+    "the map-to search": (MAPTO,),
+    "find and filter": (FIND,),
+    "the history": (HISTORY,),
 }
 
 
@@ -74,8 +78,6 @@ ACTIONS: tuple[Action, ...] = (
     Action("level2", "2", "level(2)", "Level 2", "Only one level 2 (each press the next)", (CONCEPTS,)),
     Action("coverage", "c", "coverage", "Coverage",
            "Which regions measure each concept, and the regions' own (个性) indicators", (CONCEPTS,)),
-    Action("map_to", "m", "map_to", "Map to…", "Merge this concept into another concept of the library",
-           (CONCEPTS, COMPARISON)),
     # decisions on many pairs, "no counterpart" and redo
     # (left out of the key bar, which has no room for them: the help screen and the command palette offer them)
     Action("no_counterpart", "o", "no_counterpart", "No counterpart",
@@ -98,6 +100,17 @@ ACTIONS: tuple[Action, ...] = (
     Action("merge_no", "n,escape", "answer(False)", "Cancel", where=(MERGE,)),
     Action("dialog_cancel", "escape", "cancel", "Cancel", where=(DIALOG,)),
     Action("help_close", "escape,question_mark,q", "close", "Close", where=(HELP,)),
+    # finding and showing: map to anything, find and filter, the decision log
+    Action("map_to", "m", "map_to", "Map to…",
+           "Search every indicator and concept of the other regions (in the library: merge into another concept)",
+           (MAIN, CONCEPTS, COMPARISON)),
+    Action("history", "h", "history", "History", "The decision log, newest first", show=False),
+    Action("map_approve", "enter", "approve_hit", "Approve into", "Same concept as the highlighted hit", (MAPTO,)),
+    Action("map_close", "c", "close_hit", "Close match", "Related, not the same (from the hits)", (MAPTO,)),
+    Action("map_up", "up", "hit(-1)", "Up", where=(MAPTO, FIND), show=False),
+    Action("map_down", "down", "hit(1)", "Down", where=(MAPTO, FIND), show=False),
+    Action("map_cancel", "escape", "cancel", "Cancel", where=(MAPTO, FIND, HISTORY)),
+    Action("find_go", "enter", "go", "Go there", "Show the highlighted indicator or project", (FIND, HISTORY)),
 )
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}

@@ -4,6 +4,7 @@ and match in the background."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -140,6 +141,17 @@ class ZhibiaoApp(App):
                 return
         self.post_message(ExportFinished(written))
 
+    @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
+    def recompute_pending(self) -> None:
+        """Recompute, a few at a time, the lists a learned term changed that a decision left for later (a
+        decision's own relearning takes the matcher between two batches)."""
+        worker = get_current_worker()
+        while not worker.is_cancelled and self.suggestions.pending:
+            refreshed = self.suggestions.refresh_pending()
+            if refreshed:
+                self.post_message(SuggestionsRefreshed(refreshed))
+            time.sleep(0.005)
+
     def request_suggestions(self, ri_ids: list[int]) -> None:
         """Indicators without cached suggestions are on screen: compute their lists in the background."""
         wanted = self.suggestions.unrequested(ri_ids)
@@ -185,6 +197,9 @@ class ZhibiaoApp(App):
 
     def on_suggestions_refreshed(self, message: SuggestionsRefreshed) -> None:
         self._tell_screens(message.touched)
+        if self.suggestions.pending and not any(
+                w.group == "pending" and w.is_running for w in self.workers):
+            self.recompute_pending()
 
     def _tell_screens(self, touched: frozenset[int] | None) -> None:
         for screen in self.screen_stack:  # also the main screen under a dialog or the queue
@@ -195,7 +210,8 @@ class ZhibiaoApp(App):
         """A worker that fails says so: in the status line (until the next start) and in a notification."""
         if event.state != WorkerState.ERROR:
             return
-        what = {"import": "importing", "match": "the matcher", "refresh": "relearning", "export": "exporting"}.get(
+        what = {"import": "importing", "match": "the matcher", "refresh": "relearning", "pending": "relearning",
+                "export": "exporting"}.get(
             event.worker.group, event.worker.name)
         self.background_failure = f"{what} failed: {visible(str(event.worker.error))}"
         self.background_work = ""

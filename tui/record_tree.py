@@ -42,6 +42,11 @@ class TreeRows:
     cursor: int | None = None
 
 
+def waiting(row: browse.IndicatorRow, likely: bool = False) -> bool:
+    """Whether an unreviewed suggestion waits on an indicator outside a concept (``likely``: a likely one)."""
+    return row.best_score is not None and not row.concept and (not likely or row.best_tier == "likely")
+
+
 class RecordTree:
     """Regions › records, with the open regions and the filter; after a decision only the touched regions'
     rows are new objects, so that the pane redraws only those."""
@@ -95,16 +100,16 @@ class RecordTree:
         return next((i for i, row in enumerate(self.rows)
                      if isinstance(row, RecordRow) and row.record.id == record_id), None)
 
-    def next_unreviewed(self, index: int, direction: int) -> tuple[int, int, int] | None:
+    def next_unreviewed(self, index: int, direction: int, *, likely: bool = False) -> tuple[int, int, int] | None:
         """(row, record id, indicator position) of the next record listed after row ``index`` (going round,
-        in ``direction``) with an indicator outside a concept that has an unreviewed suggestion."""
+        in ``direction``) with an indicator outside a concept that has an unreviewed suggestion (``likely``: a
+        likely one)."""
         for offset in range(1, len(self.rows) + 1):
             position = (index + direction * offset) % len(self.rows)
             row = self.rows[position]
             if isinstance(row, RecordRow):
                 indicators = browse.indicators(self.workspace, row.record.id)
-                found = next((i for i, ind in enumerate(indicators) if ind.best_score is not None and not ind.concept),
-                             None)
+                found = next((i for i, ind in enumerate(indicators) if waiting(ind, likely)), None)
                 if found is not None:
                     return position, row.record.id, found
         return None

@@ -32,6 +32,7 @@ class Decision:
     concept: int | None = None  # a renamed concept
     name: str | None = None  # its new name, or a flag's note
     candidates: tuple[tuple[int, float | None], ...] = ()  # a decision on many pairs: the others and their scores
+    justification: str = "lexical"  # why an approval is made: "lexical" (a suggestion), "manual" (map to…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,10 @@ class CandidateRow:
     def explanation(self) -> str:
         return self.suggestion.explanation
 
+    @property
+    def tier(self) -> str:
+        return self.suggestion.tier
+
 
 @dataclass(frozen=True, slots=True)
 class Detail:
@@ -78,6 +83,7 @@ class Detail:
     concept: Concept | None = None
     member_targets: tuple[tuple[str, ...], ...] = ()  # of the first members, as many as the strip lists
     empty: bool = False
+    candidate: CandidateRow | None = None  # the candidate highlighted: the other side of a decision, in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,9 @@ class QueuePair:
     right_targets: str
     score: float
     explanation: str
+    tier: str = "possible"
+    left_project: str = ""  # the project each side comes from (its first occurrence)
+    right_project: str = ""
 
 
 class ReviewSession:
@@ -110,7 +119,7 @@ class ReviewSession:
         review, kind = self.review, decision.kind
         pair = (decision.indicator, decision.candidate)
         if kind == "approve":
-            outcome = review.approve(*self._pair(decision), score=decision.score, justification="lexical",
+            outcome = review.approve(*self._pair(decision), score=decision.score, justification=decision.justification,
                                      confirm_merge=confirm_merge)
             if outcome.merge_needed:
                 return Decided(decision, outcome.summary, merge_needed=outcome.merge_needed)
@@ -194,7 +203,8 @@ class ReviewSession:
         return [CandidateRow(s, decided.get(s.candidate.id, ""), targets.get(s.candidate.id, ""))
                 for s in suggestions]
 
-    def detail(self, row: browse.IndicatorRow | None, why: str | None, *, empty: bool, members: int) -> Detail:
+    def detail(self, row: browse.IndicatorRow | None, why: str | None, *, empty: bool, members: int,
+               candidate: CandidateRow | None = None) -> Detail:
         """The detail strip's content: where the indicator occurs, and its concept with the targets of the
         first ``members`` members."""
         if row is None:
@@ -203,7 +213,8 @@ class ReviewSession:
         concept = self.review.concept_of(ri_id)
         member_targets = () if concept is None else tuple(
             self._targets(member.indicator.id) for member in concept.members[:members])
-        return Detail(row, tuple(browse.occurrences(self.workspace, ri_id, limit=6)), why, concept, member_targets)
+        return Detail(row, tuple(browse.occurrences(self.workspace, ri_id, limit=6)), why, concept, member_targets,
+                      candidate=candidate)
 
     def _targets(self, ri_id: int) -> tuple[str, ...]:
         """The distinct target values of an indicator's first three occurrences."""
@@ -213,7 +224,14 @@ class ReviewSession:
     def queue_pair(self, item: browse.QueueItem) -> QueuePair:
         left, right = self.review.indicator(item.regional_indicator_id), self.review.indicator(item.candidate_id)
         return QueuePair(left, right, " / ".join(self._targets(left.id)), " / ".join(self._targets(right.id)),
-                         item.score, item.explanation)
+                         item.score, item.explanation, item.tier, self._project(left.id), self._project(right.id))
+
+    def _project(self, ri_id: int) -> str:
+        """Where an indicator first occurs: its document's project ("and N more" when it occurs in others)."""
+        found = browse.occurrences(self.workspace, ri_id, limit=2)
+        if not found:
+            return ""
+        return found[0].project + (" and more" if len(found) > 1 else "")
 
     def load_place(self) -> Place | None:
         return load_place(self.workspace, self.reviewer)

@@ -80,6 +80,19 @@ class SuggestionService:
                 return frozenset()
             return frozenset(self._suggester.refresh(ri_ids))
 
+    @property
+    def pending(self) -> int:
+        """How many lists a learned term changed that are not recomputed yet."""
+        suggester = self._suggester
+        return len(suggester.pending) if suggester is not None else 0
+
+    def refresh_pending(self, budget: int = 16) -> frozenset[int]:
+        """Recompute up to ``budget`` of the lists a learned term changed; the indicators refreshed."""
+        with self._lock:
+            if self._suggester is None or not self._suggester.pending:
+                return frozenset()
+            return frozenset(self._suggester.refresh_pending(budget))
+
     def close(self) -> None:
         with self._lock:
             if self._suggester is not None:

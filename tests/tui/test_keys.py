@@ -103,7 +103,7 @@ async def test_the_config_named_by_ZHIBIAO_CONFIG_is_used(db: Path, monkeypatch)
         assert notifications(app) == []
         assert app.theme == "textual-light"
         ri = app.screen.current_indicator().regional_indicator_id
-        await pilot.press("m", "enter")  # flag, without a note
+        await pilot.press("b", "enter")  # flag, without a note
         with Workspace(db) as other:
             review = Review(other)
             assert review.is_flagged(ri) and review.events()[0].reviewer == "mei"
@@ -182,11 +182,11 @@ async def test_help_is_generated_from_the_bindings(db: Path) -> None:
 
 
 async def test_keys_can_be_remapped(db: Path) -> None:
-    app = make_app(db, reviewer="dan", keymap={"flag": "m"})
+    app = make_app(db, reviewer="dan", keymap={"flag": "b"})
     async with app.run_test(size=SIZE) as pilot:
         await open_first_record(app, pilot)
         a = app.screen.current_indicator().regional_indicator_id
-        await pilot.press("m", "enter")  # flag, without a note
+        await pilot.press("b", "enter")  # flag, without a note
         with Workspace(db) as other:
             assert Review(other).is_flagged(a)
 

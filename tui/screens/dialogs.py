@@ -91,6 +91,8 @@ def export_crosswalk(screen: Screen) -> None:
             screen.app.export_crosswalk(Path(answer[0]), answer[1])  # type: ignore[attr-defined]
 
     screen.app.push_screen(ExportDialog(), chosen)
+
+
 class FlagNote(ModalScreen[str | None]):
     """Flag an indicator: an optional note (Enter flags, with the note if one is typed; Escape flags nothing)."""
 

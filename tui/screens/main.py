@@ -4,6 +4,7 @@ decision through decide()."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -13,11 +14,12 @@ from store.place import Place
 from store.workspace import Workspace
 from tui.actions import MAIN, bindings
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.record_tree import RecordRow, RecordTree, TreeRows
+from tui.record_tree import RecordRow, RecordTree, TreeRows, waiting
 from tui.screens.concepts import ConceptsScreen
 from tui.screens.control import ReviewerControl
 from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import export_crosswalk
+from tui.screens.finding import Finding
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.queue import QueueScreen
 from tui.session import CandidateRow, Decision, Detail, ReviewSession
@@ -34,8 +36,10 @@ from tui.widgets import (
 )
 from tui.widgets.detail import MEMBER_LINES
 
+NARROW = 110  # below this many columns, one pane at a time
 
-class MainScreen(ReviewerControl, DecidingScreen[None]):
+
+class MainScreen(ReviewerControl, Finding, DecidingScreen[None]):
     """Records · indicators · candidates · detail, and the status line."""
 
     BINDINGS = bindings(MAIN)
@@ -83,6 +87,7 @@ class MainScreen(ReviewerControl, DecidingScreen[None]):
 
     def on_mount(self) -> None:
         # the panes, looked up once: every key reads what they highlight
+        self.set_class(self.app.size.width < NARROW, "narrow")
         self._panes = (self.query_one(RecordsPane), self.query_one(IndicatorsPane), self.query_one(CandidatesPane))
         self.record_tree.load()
         self.record_rows = self.record_tree.view(0)
@@ -94,6 +99,10 @@ class MainScreen(ReviewerControl, DecidingScreen[None]):
         # what the app's workers do, in this screen's reactives that the status line is bound to
         self.watch(self.app, "background_work", lambda text: setattr(self, "background_work", text))
         self.watch(self.app, "background_failure", lambda text: setattr(self, "background_failure", text))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """On a narrow terminal the focused pane takes the width (the others shrink to a strip, behind Tab)."""
+        self.set_class(event.size.width < NARROW, "narrow")
 
     # -- what is highlighted -----------------------------------------------------------------------
 
@@ -144,7 +153,7 @@ class MainScreen(ReviewerControl, DecidingScreen[None]):
     def show_detail(self) -> None:
         candidate = self.current_candidate()
         self.detail = self.session.detail(self.current_indicator(), candidate.explanation if candidate else None,
-                                          empty=not self.record_tree.rows, members=MEMBER_LINES)
+                                          empty=not self.record_tree.rows, members=MEMBER_LINES, candidate=candidate)
         self._refresh_bindings_if_changed()
 
     def _refresh_bindings_if_changed(self) -> None:
@@ -262,6 +271,8 @@ class MainScreen(ReviewerControl, DecidingScreen[None]):
         row = self.current_indicator() if self.is_mounted else None
         if action in ("approve", "close_match", "reject"):
             return True if row and self.current_candidate() else None
+        if action == "map_to":
+            return True if row is not None else None
         if action in ("flag", "rename", "detach", "no_counterpart", "none_of_these", "approve_likely"):
             # rename/detach outside a concept say why when pressed (keeping them on spares the footer a
             # relayout after every approval)
@@ -297,27 +308,31 @@ class MainScreen(ReviewerControl, DecidingScreen[None]):
         self.action_next_unreviewed(1)
 
     def action_next_unreviewed(self, direction: int) -> None:
-        """Move to the next (or previous) indicator with an unreviewed suggestion and highlight its best."""
+        """Move to the next (or previous) indicator with an unreviewed suggestion, likely ones first, and
+        highlight its best."""
+        for likely in (True, False):
+            if self._next_waiting(direction, likely):
+                return
+        self.notify("no unreviewed suggestion left in the open regions")
+
+    def _next_waiting(self, direction: int, likely: bool) -> bool:
         indicators = self.query_one("#indicators", RowList)
         rows = self.indicator_rows
         for offset in range(1, len(rows)):
             index = (indicators.cursor + direction * offset) % len(rows)
-            if rows[index].best_score is not None and not rows[index].concept:
+            if waiting(rows[index], likely):
                 indicators.move_to(index)  # its candidates follow, the best highlighted
-                return
+                return True
         # none left in this record: the next record that has one
         records = self.query_one("#records", RowList)
-        found = self.record_tree.next_unreviewed(records.cursor, direction)
+        found = self.record_tree.next_unreviewed(records.cursor, direction, likely=likely)
         if found is None:
-            self.notify("no unreviewed suggestion left in the open regions")
-            return
+            return False
         index, record_id, position = found
         with self.app.batch_update():
             self.open_record(record_id, position)
             records.move_to(index)
-
-    def action_filter(self) -> None:
-        self.query_one(RecordsPane).show_filter()
+        return True
 
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(), self._back_from_queue)

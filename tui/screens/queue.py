@@ -53,19 +53,18 @@ class QueueScreen(DecidingScreen[bool]):
         """The pinned pair, or the one at the queue position, and the status line."""
         if summary is not None:
             self.last = summary
-        if self.pinned is not None:
-            self.item = self.pinned
-        else:
-            items = browse.queue(self.session.workspace, limit=1, offset=self.queue_position)
-            self.item = items[0] if items else None
+        item, left, likely = browse.queue_at(self.session.workspace, self.queue_position)
+        self.item = self.pinned if self.pinned is not None else item
         self.pair = None if self.item is None else self.session.queue_pair(self.item)
         last = literal(f" · {self.last}", "green") if self.last else Text()
+        done = len(self.decided)
         if self.item is None:
-            where = "queue mode"
+            where = f"queue mode · {done} decided here, nothing left"
         elif self.pinned is not None:
-            where = "queue mode · the pair just undone"
+            where = f"queue mode · the pair just undone · {likely} likely left"
         else:
-            where = f"queue mode · pair {self.queue_position + 1}"
+            where = (f"queue mode · pair {done + self.queue_position + 1} of {done + left}"
+                     f" · {likely} likely left")
         self.query_one("#queue-status", Static).update(Text.assemble((where, "bold"), last))
 
     def decision_pair(self) -> tuple[int, int, float] | None:

@@ -28,11 +28,24 @@ class CandidateList:
     cursor: int | None = None
 
 
+_TIERS = {"likely": ("likely   ", "bold green"), "possible": ("possible ", "dim")}
+NO_LIKELY = "no likely match"
+
+
 def candidate_text(row: CandidateRow) -> Text:
     candidate = row.candidate
     return Text.assemble((_MARKS.get(row.decided, "  "), "yellow"), (f"{row.score:.2f} ", "cyan"),
+                         _TIERS.get(row.tier, (f"{row.tier} ", "dim")),
                          literal(candidate.region, "dim"), " · ", literal(candidate.name),
                          literal(f"  {row.targets}" if row.targets else "", "green"))
+
+
+def pane_title(rows: tuple[CandidateRow, ...]) -> Text:
+    """The pane's title, saying so when none of the candidates is likely."""
+    title = Text("Candidates in other regions", style="")
+    if rows and not any(row.tier == "likely" for row in rows):
+        title.append(f" · {NO_LIKELY}", style="bold yellow")
+    return title
 
 
 class CandidatesPane(Vertical):
@@ -52,7 +65,7 @@ class CandidatesPane(Vertical):
         self._list: RowList | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Candidates in other regions", classes="pane-title")
+        yield Label("Candidates in other regions", classes="pane-title", id="candidates-title")
         yield RowList(id="candidates", empty="no candidate")
 
     @property
@@ -68,6 +81,9 @@ class CandidatesPane(Vertical):
         return rows[cursor] if 0 <= cursor < len(rows) else None
 
     def watch_candidates(self, old: CandidateList, new: CandidateList) -> None:
+        title = pane_title(new.rows)
+        if title.plain != pane_title(old.rows).plain:
+            self.query_one("#candidates-title", Label).update(title)
         texts = [candidate_text(row) for row in new.rows]
         if new.cursor is None and new.indicator_id == old.indicator_id:
             self.list.replace_rows(texts, self.list.cursor)

@@ -3,6 +3,8 @@ suggested, and its concept's members with their targets side by side; redrawn wi
 
 from __future__ import annotations
 
+import re
+
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +25,20 @@ _WELCOME = Text.assemble(
     ("    zhibiao import PATH... --db FILE", "bold cyan"), "  imports without opening it\n\n",
     ("Press ? for every key, q to quit.", "dim"))
 _NOTHING = Text("Move to a record and an indicator to see where it comes from.", style="dim")
+
+
+_LEARNED = re.compile(r"^(?P<label>.*) \((?P<origin>learned from .*)\) (?P<value>[+−]\d+\.\d\d)$")
+
+
+def learned_parts(explanation: str) -> list[tuple[str, str, str]]:
+    """(term correspondence, the decision it was learned from, its value) of each learned part of an
+    explanation."""
+    found = []
+    for part in explanation.split(" · "):
+        match = _LEARNED.match(part)
+        if match:
+            found.append((match["label"], match["origin"], match["value"]))
+    return found
 
 
 def _clip(text: str, limit: int) -> str:
@@ -68,6 +84,8 @@ class DetailView(Widget):
             text.append_text(literal(f"   flagged{': ' + row.flag_note if row.flag_note else ''}", "yellow"))
         if row.no_counterpart:
             text.append("   no counterpart in the other regions", style="magenta")
+        if row.best_score is not None and row.best_tier != "likely" and not row.concept:
+            text.append("   no likely match", style="bold yellow")
         occurrences = detail.occurrences
         if occurrences:  # where it comes from: the first place in full, the others by project and line
             first = occurrences[0]
@@ -82,9 +100,21 @@ class DetailView(Widget):
                 text.append_text(literal(", ".join(f"{o.project} ({o.where})" for o in occurrences[1:3])))
                 if more > 0:
                     text.append(f" and {more}{'+' if len(occurrences) == 6 else ''} more", style="dim")
+        if detail.candidate is not None:
+            other = detail.candidate.candidate
+            text.append("\nwith: ", style="bold")
+            text.append_text(literal(f"{other.region} · {other.name}", "bold"))
+            if detail.candidate.targets:
+                text.append_text(literal(f"  {detail.candidate.targets}", "green"))
+            text.append(f"  {detail.candidate.tier}", style="green" if detail.candidate.tier == "likely" else "yellow")
         if detail.why is not None:
             text.append("\nwhy: ", style="bold")
-            text.append_text(literal(detail.why, "dim"))
+            text.append_text(literal(" · ".join(part for part in detail.why.split(" · ")
+                                                 if not _LEARNED.match(part)), "dim"))
+            for label, origin, value in learned_parts(detail.why):
+                text.append("\nlearned: ", style="bold magenta")
+                text.append_text(literal(f"{label} {value}", "magenta"))
+                text.append_text(literal(f" — {origin}", "dim"))
         self.show(text, None if detail.concept is None else self._members_text(detail))
 
     def _members_text(self, detail: Detail) -> Text:

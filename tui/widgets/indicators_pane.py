@@ -1,5 +1,5 @@
-"""IndicatorsPane: one record's indicators, each marked + (in a concept), ! (flagged) or ? (an unreviewed
-suggestion waits)."""
+"""IndicatorsPane: one record's indicators, each marked + (in a concept), ! (flagged), ? (a likely suggestion
+waits) or · (only possible ones: no likely match)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,11 @@ def short_level(level: str | None) -> str:
 
 
 def indicator_text(row: IndicatorRow) -> Text:
+    waiting = row.best_score is not None
     status = ("+" if row.concept else "!" if row.flagged else "∅" if row.no_counterpart
-              else "?" if row.best_score is not None else " ")
-    style = "green" if row.concept else "yellow" if row.flagged else "magenta" if row.no_counterpart else "cyan"
+              else "?" if waiting and row.best_tier == "likely" else "·" if waiting else " ")
+    style = ("green" if row.concept else "yellow" if row.flagged else "magenta" if row.no_counterpart
+             else "cyan" if status == "?" else "dim")
     # the levels are shortened (产出指标 › 数量指标 → 产出 › 数量) so that the name fits; the detail strip shows
     # them whole
     path = f"{short_level(row.level1)} › {short_level(row.level2)} › "
