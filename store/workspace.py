@@ -16,6 +16,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from store.model import Document, where_in_file
 from store.text import key_name
 
 SCHEMA_VERSION = 8
+_BUSY_SECONDS = 15  # how long a write waits for another process's write lock before saying so
 APPLICATION_ID = 0x7A686962  # "zhib" in the file header: this SQLite file is a zhibiao workspace
 # the tables every zhibiao workspace has had since the first schema (a workspace from before the mark)
 _CORE_TABLES = frozenset({"documents", "records", "regional_indicators", "indicators", "warnings"})
@@ -340,21 +342,21 @@ class Workspace:
         self._regional_cache: dict[str, dict[str, int]] = {}
         self._data_version: int | None = None
         try:
-            self.connection = sqlite3.connect(self.path, timeout=15, isolation_level=None,
+            self.connection = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None,
                                               check_same_thread=not shared)
         except sqlite3.Error as exc:
             raise WorkspaceError(self.path, _reason(exc, self.path)) from exc
         try:
             self._identity = identity(os.stat(self.path))
             self.read_only = not os.access(self.path, os.W_OK)
-            self.connection.execute("PRAGMA busy_timeout = 15000")
+            self.connection.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
             version = self._recognise()
             if version == 0 and self.read_only:
                 raise WorkspaceError(self.path, "workspace is read-only: a new workspace cannot be made in it")
             if version != SCHEMA_VERSION and self.read_only:
                 raise WorkspaceError(self.path, "workspace is read-only and made by an older zhibiao (schema "
                                                 f"{version}): open it once with write access to upgrade it")
-            self.connection.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self.connection.execute("PRAGMA synchronous = FULL")
             if version != SCHEMA_VERSION:
                 self._migrate()
@@ -398,6 +400,21 @@ class Workspace:
             raise WorkspaceError(self.path, f"made by a newer zhibiao (schema {version}, this one reads "
                                             f"{SCHEMA_VERSION})")
         return version
+
+    def _use_wal(self) -> None:
+        """Switch to write-ahead logging. SQLite answers a switch it cannot make now (another process is making
+        the same new file, and took the lock first) with "locked" at once, without waiting: it is asked again
+        until the busy timeout, by which time the other process has switched the file itself."""
+        deadline = time.monotonic() + _BUSY_SECONDS
+        while True:
+            try:
+                self.connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED") \
+                        or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _migrate(self) -> None:
         """Bring the schema up to date in one transaction (foreign keys are still off: a table rebuilt by a step

@@ -55,8 +55,12 @@ ACTIONS: tuple[Action, ...] = (
     Action("flag", "f", "flag", "Flag", "Needs a second look (toggles)"),
     Action("skip", "s", "skip", "Skip", "Leave it and go to the next unreviewed", (MAIN, QUEUE)),
     Action("undo", "u", "undo", "Undo", "Undo the last decision", (MAIN, QUEUE, COMPARISON)),
-    Action("rename", "e", "rename", "Rename", "Rename the indicator's concept", (MAIN, CONCEPTS, COMPARISON)),
-    Action("detach", "d", "detach", "Detach", "Take the indicator out of its concept", (MAIN, COMPARISON)),
+    # rename and detach apply to mapped indicators only: left out of the key bar (help and the palette offer
+    # them), which at 160 columns has room for the review's other keys, the library and map to
+    Action("rename", "e", "rename", "Rename", "Rename the indicator's concept", (MAIN, CONCEPTS, COMPARISON),
+           show=False),
+    Action("detach", "d", "detach", "Detach", "Take the indicator out of its concept", (MAIN, COMPARISON),
+           show=False),
     Action("filter", "slash", "filter", "Filter", "Filter records by name", (MAIN, CONCEPTS)),
     Action("next_unreviewed", "n", "next_unreviewed(1)", "Next", "Next indicator with an unreviewed suggestion"),
     Action("previous_unreviewed", "N", "next_unreviewed(-1)", "Previous",

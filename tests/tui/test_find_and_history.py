@@ -105,7 +105,7 @@ async def test_history_lists_decisions_newest_first_and_jumps(db: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         second = screen.current_indicator().regional_indicator_id
-        await pilot.press("f")
+        await pilot.press("f", "enter")  # flag, without a note
         with Workspace(db) as other:
             assert Review(other).is_flagged(second)
         await settle(pilot)

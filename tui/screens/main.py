@@ -256,6 +256,8 @@ class MainScreen(ReviewerControl, Finding, DecidingScreen[None]):
         elif self._record_id is not None:
             self._reload_indicators()
             self.show_candidates(None)
+        else:  # no record open: the welcome gives way once documents have come
+            self.show_detail()
         if summary is not None:
             self.last_decision, self.refusal = summary, ""
         self.progress = self.session.progress()
