@@ -420,9 +420,10 @@ class Matcher:
                     pool[member_pos] = (score, member_pos, int(positions[pos]), int(source_of[pos]), alias_via,
                                         bool(marked[pos]))
         leading = sorted(pool.values(), key=lambda entry: -entry[0])[: top + 20]
-        # the target kind moves a score by OTHER_KIND..SAME_KIND at most: once the first ``top`` are scored,
-        # a candidate whose name score plus SAME_KIND stays below the top-th final score cannot enter, so
-        # its details (read from the workspace) are never needed
+        # the target kind moves a score by OTHER_KIND..SAME_KIND at most (not at all when the query's kind is
+        # unknown): once the first ``top`` are scored, a candidate whose score plus the most the kind can add
+        # stays below the top-th final score cannot enter, so its details (read from the workspace) are
+        # never needed
         head, tail = leading[:top], leading[top:]
         self._load_details([ri_id, *(int(self._ids[entry[j]]) for entry in head for j in (1, 2))])
         query = self.indicator(ri_id)
@@ -430,7 +431,8 @@ class Matcher:
         final = [self._final(entry, query_kind, sources) for entry in head]
         if tail:
             bar = min(item[0] for item in final)
-            tail = [entry for entry in tail if combine(entry[0], SAME_KIND) >= bar]
+            lift = SAME_KIND if query_kind else 0.0
+            tail = [entry for entry in tail if combine(entry[0], lift) >= bar]
             self._load_details([int(self._ids[entry[j]]) for entry in tail for j in (1, 2)])
             final.extend(self._final(entry, query_kind, sources) for entry in tail)
         final.sort(key=lambda item: (-item[0], self.regions[self._region[self._position[item[1]]]],

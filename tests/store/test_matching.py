@@ -10,9 +10,9 @@ import pytest
 from conftest import GOLD, ri
 
 from store.lexicon import Lexicon, LexiconError
-from store.matching import normalize
+from store.matching import Matcher, normalize
 from store.review import Review
-from store.suggest import Suggester, as_json, cached, ensure
+from store.suggest import Suggester, as_json, cached, ensure, load_details, load_indicators
 from store.workspace import Workspace
 from tui.cli import main
 
@@ -134,6 +134,32 @@ def test_dev_set_figures(workspace: Workspace) -> None:
     assert figures["recall@1"] >= 0.90
     assert figures["region_recall@10"] >= 0.97
     assert figures["likely_false_top1"] <= 0.05
+
+
+def test_details_read_on_demand_give_the_lists_of_details_known_up_front(workspace: Workspace) -> None:
+    """A workspace too large to hold every target kind reads them for the candidates that can still enter the
+    list: the lists are the very ones of a matcher that knew them all."""
+    indicators = load_indicators(workspace)
+    known = Matcher(indicators, Lexicon.shipped())
+    asked: list[int] = []
+
+    def details(ids: list[int]) -> dict:
+        asked.extend(ids)
+        return load_details(workspace, ids)
+
+    on_demand = Matcher([(i.id, i.region, i.name, i.level1, i.level2) for i in indicators], Lexicon.shipped(),
+                        details=details)
+    read = []
+    for ri_id in known.ids():
+        on_demand._details.clear()
+        on_demand._objects.clear()
+        asked.clear()
+        assert [(c.regional_indicator, c.score, c.tier, c.explanation) for c in on_demand.candidates(ri_id)] == [
+            (c.regional_indicator, c.score, c.tier, c.explanation) for c in known.candidates(ri_id)]
+        read.append(len(set(asked)))
+    # the query, its ten and those whose target kind could still lift them in (19 on average on the seeds),
+    # not the query and all 30 leading ones
+    assert sum(read) / len(read) < 22, sum(read) / len(read)
 
 
 def test_same_input_same_ranking(workspace: Workspace) -> None:
