@@ -129,6 +129,7 @@ class Matcher:
         self._objects: dict[int, RegionalIndicator] = {}
         self._joined: str | None = None
         self._line_starts = np.zeros(0, dtype=np.int64)
+        self._learned_cache: dict[int, tuple] = {}
         self.set_decisions(decisions or Decisions())
 
     # -- regional indicators -----------------------------------------------------------------------
@@ -210,6 +211,9 @@ class Matcher:
                 synonyms.setdefault(learned.term, ("", learned))  # dropped where it stands as a word
             else:
                 contrasts.append(learned)
+        if {term: (other, item.event_id) for term, (other, item) in synonyms.items()} != {
+                term: (other, item.event_id) for term, (other, item) in getattr(self, "_learned_synonyms", {}).items()}:
+            self._learned_cache = {}  # a name's neighbours under the learned synonyms: kept until they change
         self._learned_synonyms = synonyms
         self._synonym_pattern = _pattern(synonyms)
         self._learned_contrasts = contrasts
@@ -259,6 +263,7 @@ class Matcher:
                 return False
             self._nb_rows, self._nb_scores = stored["rows"], stored["scores"]
             self._nb_contrasted, self._nb_done = stored["contrasted"], stored["done"]
+        self._learned_cache = {}
         return True
 
     def top_names(self, row: int, top: int = 10) -> list[tuple[str, float]]:
@@ -274,9 +279,16 @@ class Matcher:
         name finds), their scores, whether a contrast marks them and, for each name a learned term raised,
         the gain and the terms."""
         rows, scores, contrasted = self.neighbours(row)
-        text = self.index.canonicals[row]
         if self._synonym_pattern is None:
             return rows, scores, contrasted, {}
+        found = self._learned_cache.get(row)
+        if found is None:
+            found = self._learned_cache[row] = self._relearned(row, rows, scores, contrasted)
+        return found
+
+    def _relearned(self, row: int, rows: np.ndarray, scores: np.ndarray, contrasted: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, tuple[float, list[Learned]]]]:
+        text = self.index.canonicals[row]
         mapping = {term: other for term, (other, _learned) in self._learned_synonyms.items()}
         rewritten, made = rewrite(text, mapping, self._synonym_pattern)
         if not made or not rewritten:
