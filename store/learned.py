@@ -1,8 +1,10 @@
 """Terms the matcher learns from the reviewer's decisions, kept in the workspace with the event that taught
 them: an approval of A ~ B teaches the word correspondences that differ between the two names (会议纪要归档率
 ~ 会议记录存档率 teaches 纪要 ≈ 记录 and 归档 ≈ 存档), a rejection teaches a contrast (资金上解及时率 ≠
-资金到位及时率: 上解 vs 到位) or, when one name only adds words, a qualifier. Undoing the decision forgets
-what it taught. The learned terms are also written as a lexicon file that another workspace loads."""
+资金到位及时率: 上解 vs 到位) or, when one name only adds words, a qualifier. An approval of names where one
+only adds a word (提高参保人员满意度 ~ 参保人员满意度) teaches that the word is immaterial: it is dropped when
+other names are compared. Undoing the decision forgets what it taught. The learned terms are also written
+as a lexicon file that another workspace loads."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from store.words import segmenter
 
 MAX_TERM = 6  # a learned term is a word or two, not a phrase
 MAX_PER_DECISION = 3
+APPROVAL_KINDS = ("synonym", "immaterial")  # what approvals teach (rejections: contrast, qualifier)
 MIN_SHARED = 0.3  # names sharing less than this share of characters are too far apart to align
 
 _LEXICON: Lexicon | None = None
@@ -99,7 +102,11 @@ def learn(connection: sqlite3.Connection, event_id: int, kind: str, a: int, b: i
     pairs, words = differences(text_a, text_b)
     rows: list[tuple[str, str, str]] = []
     if kind == "approve":
-        rows = [("synonym", term, other) for term, other in pairs]
+        # a word the lexicon lists as a contrast keeps mattering: one approval does not overrule the domain
+        contrasts = set(lexicon.qualifiers) | set(lexicon.populations) | set(lexicon.actions)
+        # stored as a synonym of nothing (the table's kinds predate it), read back as "immaterial"
+        rows = [("synonym", term, other) for term, other in pairs] + [
+            ("synonym", word, "") for word in words if word not in contrasts]
     elif kind == "reject":
         rows = [("contrast", term, other) for term, other in pairs] or [("qualifier", w, "") for w in words]
     connection.executemany(
@@ -120,8 +127,8 @@ def load(connection: sqlite3.Connection) -> list[Learned]:
         " FROM learned_terms l JOIN events e ON e.id = l.event_id"
         " LEFT JOIN regional_indicators ra ON ra.id = l.a LEFT JOIN regional_indicators rb ON rb.id = l.b"
         " ORDER BY l.id").fetchall()
-    return [Learned(kind, term, other, event_id,
-                    f"{'approval' if kind == 'synonym' else 'rejection'} of {name_a} ~ {name_b}", at, reviewer)
+    return [Learned("immaterial" if kind == "synonym" and not other else kind, term, other, event_id,
+                    f"{'approval' if kind in APPROVAL_KINDS else 'rejection'} of {name_a} ~ {name_b}", at, reviewer)
             for kind, term, other, event_id, name_a, name_b, at, reviewer in rows]
 
 
@@ -134,13 +141,17 @@ def is_learned_lexicon(head: bytes) -> bool:
 
 
 def as_lexicon(learned: list[Learned]) -> dict:
-    """Learned terms as the tables of a lexicon file (``--lexicon``): synonyms, qualifiers, contrast pairs."""
+    """Learned terms as the tables of a lexicon file (``--lexicon``): synonyms, immaterial words, qualifiers,
+    contrast pairs."""
     groups = [[item.term, item.other] for item in learned if item.kind == "synonym"]
+    immaterial = list(dict.fromkeys(item.term for item in learned if item.kind == "immaterial"))
     qualifiers = list(dict.fromkeys(item.term for item in learned if item.kind == "qualifier"))
     pairs = [[item.term, item.other] for item in learned if item.kind == "contrast"]
     data: dict = {}
-    if groups:
+    if groups or immaterial:
         data["synonyms"] = {"groups": list(map(list, dict.fromkeys(map(tuple, groups))))}
+        if immaterial:
+            data["synonyms"]["immaterial"] = immaterial
     contrast: dict = {}
     if qualifiers:
         contrast["qualifiers"] = qualifiers

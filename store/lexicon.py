@@ -65,6 +65,12 @@ class Lexicon:
                 raise TypeError("contrast.pairs must be pairs of strings")
         except (AttributeError, TypeError) as exc:
             raise LexiconError(f"{where}: {exc}") from exc
+        immaterial = data.get("synonyms", {}).get("immaterial", [])
+        if not all(isinstance(t, str) for t in immaterial):
+            raise LexiconError(f"{where}: synonyms.immaterial must be strings")
+        for term in immaterial:
+            if term:
+                self.synonyms.setdefault(term, "")  # a word that changes nothing: dropped where it stands as a word
         for group in groups:
             terms = [t for t in group if t]
             if len(terms) < 2:

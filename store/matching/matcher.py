@@ -19,6 +19,7 @@ from store.matching.score import (
     ALIAS_DISCOUNT,
     LEARNED_CONTRAST,
     OTHER_LEVEL1,
+    SAME_KIND,
     SAME_LEVEL1,
     SAME_LEVEL2,
     combine,
@@ -128,6 +129,7 @@ class Matcher:
         self._objects: dict[int, RegionalIndicator] = {}
         self._joined: str | None = None
         self._line_starts = np.zeros(0, dtype=np.int64)
+        self._learned_cache: dict[int, tuple] = {}
         self.set_decisions(decisions or Decisions())
 
     # -- regional indicators -----------------------------------------------------------------------
@@ -205,8 +207,13 @@ class Matcher:
             if learned.kind == "synonym":
                 synonyms.setdefault(learned.term, (learned.other, learned))
                 synonyms.setdefault(learned.other, (learned.term, learned))
+            elif learned.kind == "immaterial":
+                synonyms.setdefault(learned.term, ("", learned))  # dropped where it stands as a word
             else:
                 contrasts.append(learned)
+        if {term: (other, item.event_id) for term, (other, item) in synonyms.items()} != {
+                term: (other, item.event_id) for term, (other, item) in getattr(self, "_learned_synonyms", {}).items()}:
+            self._learned_cache = {}  # a name's neighbours under the learned synonyms: kept until they change
         self._learned_synonyms = synonyms
         self._synonym_pattern = _pattern(synonyms)
         self._learned_contrasts = contrasts
@@ -256,6 +263,7 @@ class Matcher:
                 return False
             self._nb_rows, self._nb_scores = stored["rows"], stored["scores"]
             self._nb_contrasted, self._nb_done = stored["contrasted"], stored["done"]
+        self._learned_cache = {}
         return True
 
     def top_names(self, row: int, top: int = 10) -> list[tuple[str, float]]:
@@ -271,12 +279,19 @@ class Matcher:
         name finds), their scores, whether a contrast marks them and, for each name a learned term raised,
         the gain and the terms."""
         rows, scores, contrasted = self.neighbours(row)
-        text = self.index.canonicals[row]
         if self._synonym_pattern is None:
             return rows, scores, contrasted, {}
+        found = self._learned_cache.get(row)
+        if found is None:
+            found = self._learned_cache[row] = self._relearned(row, rows, scores, contrasted)
+        return found
+
+    def _relearned(self, row: int, rows: np.ndarray, scores: np.ndarray, contrasted: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, tuple[float, list[Learned]]]]:
+        text = self.index.canonicals[row]
         mapping = {term: other for term, (other, _learned) in self._learned_synonyms.items()}
         rewritten, made = rewrite(text, mapping, self._synonym_pattern)
-        if not made:
+        if not made or not rewritten:
             return rows, scores, contrasted, {}
         extra = self.index.shortlist_text(rewritten, self.shortlist_size)
         exact = self.index.position.get(rewritten)
@@ -417,19 +432,21 @@ class Matcher:
                     pool[member_pos] = (score, member_pos, int(positions[pos]), int(source_of[pos]), alias_via,
                                         bool(marked[pos]))
         leading = sorted(pool.values(), key=lambda entry: -entry[0])[: top + 20]
-        self._load_details([ri_id, *(int(self._ids[e[1]]) for e in leading), *(int(self._ids[e[2]]) for e in leading)])
+        # the target kind moves a score by OTHER_KIND..SAME_KIND at most (not at all when the query's kind is
+        # unknown): once the first ``top`` are scored, a candidate whose score plus the most the kind can add
+        # stays below the top-th final score cannot enter, so its details (read from the workspace) are
+        # never needed
+        head, tail = leading[:top], leading[top:]
+        self._load_details([ri_id, *(int(self._ids[entry[j]]) for entry in head for j in (1, 2))])
         query = self.indicator(ri_id)
         query_kind = kind_of(query, q)
-        final = []
-        for score, pos, matched, source_index, via, flag in leading:
-            matched_id = int(self._ids[matched])
-            matched_normal = self._normal_of_name[self._match_names[matched]]
-            kind = kind_bonus(query_kind, kind_of(self.indicator(matched_id), matched_normal))
-            source_text = self.index.canonicals[sources[source_index][0]]
-            learned_contrast = self._learned_contrast(source_text, matched_normal.canonical)
-            total = combine(score, kind + (LEARNED_CONTRAST if learned_contrast else 0.0))
-            final.append((total, int(self._ids[pos]), matched_id, source_index, via, learned_contrast,
-                          flag or learned_contrast is not None))
+        final = [self._final(entry, query_kind, sources) for entry in head]
+        if tail:
+            bar = min(item[0] for item in final)
+            lift = SAME_KIND if query_kind else 0.0
+            tail = [entry for entry in tail if combine(entry[0], lift) >= bar]
+            self._load_details([int(self._ids[entry[j]]) for entry in tail for j in (1, 2)])
+            final.extend(self._final(entry, query_kind, sources) for entry in tail)
         final.sort(key=lambda item: (-item[0], self.regions[self._region[self._position[item[1]]]],
                                      self._names[self._position[item[1]]]))
         result = []
@@ -441,6 +458,19 @@ class Matcher:
             result.append(Candidate(self.indicator(candidate_id), round(total, 4), parts, via,
                                     tier(total, contrasted), contrasted))
         return result
+
+    def _final(self, entry: tuple[float, int, int, int, str | None, bool], query_kind: str | None,
+               sources: list[tuple[int, str | None]]) -> tuple[float, int, int, int, str | None, Learned | None, bool]:
+        """A pooled candidate's final score, with its target kind and any learned contrast."""
+        score, pos, matched, source_index, via, flag = entry
+        matched_id = int(self._ids[matched])
+        matched_normal = self._normal_of_name[self._match_names[matched]]
+        kind = kind_bonus(query_kind, kind_of(self.indicator(matched_id), matched_normal))
+        source_text = self.index.canonicals[sources[source_index][0]]
+        learned_contrast = self._learned_contrast(source_text, matched_normal.canonical)
+        total = combine(score, kind + (LEARNED_CONTRAST if learned_contrast else 0.0))
+        return (total, int(self._ids[pos]), matched_id, source_index, via, learned_contrast,
+                flag or learned_contrast is not None)
 
     def _explain(self, query: RegionalIndicator, source_row: int, matched_id: int,
                  gains: dict[int, tuple[float, list[Learned]]], learned_contrast: Learned | None,

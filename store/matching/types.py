@@ -64,8 +64,9 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class Learned:
     """A term correspondence taught by one decision: an approval teaches that ``term`` and ``other`` mean
-    the same ("synonym"); a rejection that they make names different ("contrast"), or, when one name only
-    adds ``term``, that the term changes the meaning ("qualifier", ``other`` empty)."""
+    the same ("synonym") or, when one name only adds ``term``, that the term does not change the meaning
+    ("immaterial", ``other`` empty); a rejection that they make names different ("contrast"), or, when one
+    name only adds ``term``, that the term changes the meaning ("qualifier", ``other`` empty)."""
 
     kind: str
     term: str
@@ -85,6 +86,8 @@ class Learned:
             return f"{self.term}≈{self.other}"
         if self.kind == "contrast":
             return f"{self.term}≠{self.other}"
+        if self.kind == "immaterial":
+            return f"{self.term} is immaterial"
         return f"only one says {self.term}"
 
 

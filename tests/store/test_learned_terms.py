@@ -96,3 +96,40 @@ def test_what_an_approval_teaches_is_aligned_on_words() -> None:
     assert learned.differences("资金上解及时率", "资金到位及时率") == ([("上解", "到位")], [])
     assert learned.differences("新增参保人次", "参保人次") == ([], ["新增"])
     assert learned.differences("困难群众看病就医方便程度", "项目成本") == ([], [])  # too far apart to align
+
+
+def test_an_approval_of_names_where_one_only_adds_a_word_teaches_that_the_word_is_immaterial(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write_document(folder, "甲市", [(*QUALITY, "档案数字化加工合格率", "100%")])
+    write_document(folder, "乙市", [(*QUALITY, "档案数字化合格率", "100%")])
+    write_document(folder, "丙市", [(*QUALITY, "资料扫描加工完成率", "100%")])
+    write_document(folder, "丁市", [(*QUALITY, "资料扫描完成率", "100%")])
+    with Workspace(tmp_path / "review.db") as workspace:
+        import_paths(workspace, [folder], workers=1)
+        query, counterpart = ri(workspace, "丙市", "资料扫描加工完成率"), ri(workspace, "丁市", "资料扫描完成率")
+        suggester = Suggester(workspace)
+        before = _candidate(suggester, query, counterpart)
+        review = Review(workspace, "carol")
+        taught = [ri(workspace, "甲市", "档案数字化加工合格率"), ri(workspace, "乙市", "档案数字化合格率")]
+        review.approve(*taught)
+        suggester.refresh(taught)
+        terms = learned.load(workspace.connection)
+        assert [(t.kind, t.term, t.label) for t in terms] == [("immaterial", "加工", "加工 is immaterial")]
+        after = _candidate(suggester, query, counterpart)
+        assert after.score >= before.score + 0.05
+        origin = "learned from carol's approval of 档案数字化加工合格率 ~ 档案数字化合格率"
+        assert f"加工 is immaterial ({origin}" in after.explanation
+        lexicon = Lexicon.load(_written(tmp_path, terms))
+        assert normalize("资料扫描加工完成率", lexicon).canonical == normalize("资料扫描完成率", lexicon).canonical
+        suggester.refresh(review.undo().touched)
+        assert _candidate(suggester, query, counterpart).score == before.score
+        assert learned.load(workspace.connection) == []
+
+
+def _written(folder: Path, terms: list) -> Path:
+    import tomli_w
+
+    own = folder / "team.toml"
+    own.write_text(tomli_w.dumps(learned.as_lexicon(terms)), encoding="utf-8")
+    return own

@@ -10,9 +10,9 @@ import pytest
 from conftest import GOLD, ri
 
 from store.lexicon import Lexicon, LexiconError
-from store.matching import normalize
+from store.matching import Matcher, normalize
 from store.review import Review
-from store.suggest import Suggester, as_json, cached, ensure
+from store.suggest import Suggester, as_json, cached, ensure, load_details, load_indicators
 from store.workspace import Workspace
 from tui.cli import main
 
@@ -46,8 +46,8 @@ def test_normalization(name, core, unit, scope, quoted) -> None:
 
 
 def test_synonyms_rewrite_to_one_form() -> None:
-    assert normalize("群众好评率", LEXICON).canonical == normalize("服务对象满意度", LEXICON).canonical
-    assert normalize("群众满意度(%)", LEXICON).canonical == normalize("参保对象满意度", LEXICON).canonical
+    assert normalize("受益群众满意率", LEXICON).canonical == normalize("服务对象满意度", LEXICON).canonical
+    assert normalize("受益对象满意度(%)", LEXICON).canonical == normalize("服务对象满意程度", LEXICON).canonical
     assert normalize("城乡救助政策知晓度", LEXICON).canonical.endswith("知晓率")
 
 
@@ -66,13 +66,12 @@ def test_candidates_are_from_other_regions_only(workspace: Workspace) -> None:
 
 def test_explanation_names_its_parts(workspace: Workspace) -> None:
     suggester = Suggester(workspace)
-    query = ri(workspace, "广州市", "政务服务好评率")
-    candidates = suggester.candidates(query)
-    best = candidates[0]
-    assert best.regional_indicator.region != "广州市" and "满意度" in best.regional_indicator.name
-    assert "好评率≈满意度" in best.explanation
+    query = ri(workspace, "广州市", "服务对象满意度")
+    found = {c.regional_indicator.id: c for c in suggester.candidates(query)}
+    best = found[ri(workspace, "韶关市曲江区", "受益对象满意度(%)")]
+    assert "受益对象≈服务对象" in best.explanation
     assert "same level 2" in best.explanation and "both percent" in best.explanation
-    assert best.explanation.startswith("string ")
+    assert best.explanation.startswith("string ") and best.likely
 
 
 def test_look_alikes_stay_listed_but_are_never_likely(workspace: Workspace) -> None:
@@ -131,9 +130,36 @@ def _score(items: list[dict]) -> dict[str, float]:
 def test_dev_set_figures(workspace: Workspace) -> None:
     ensure(workspace, top=10)
     figures = _score(as_json(workspace))
+    # floors of the audited lexicon (no entry written from these clusters' own names): 0.905 and 0.975 now
     assert figures["recall@1"] >= 0.90
-    assert figures["region_recall@10"] >= 0.98
+    assert figures["region_recall@10"] >= 0.97
     assert figures["likely_false_top1"] <= 0.05
+
+
+def test_details_read_on_demand_give_the_lists_of_details_known_up_front(workspace: Workspace) -> None:
+    """A workspace too large to hold every target kind reads them for the candidates that can still enter the
+    list: the lists are the very ones of a matcher that knew them all."""
+    indicators = load_indicators(workspace)
+    known = Matcher(indicators, Lexicon.shipped())
+    asked: list[int] = []
+
+    def details(ids: list[int]) -> dict:
+        asked.extend(ids)
+        return load_details(workspace, ids)
+
+    on_demand = Matcher([(i.id, i.region, i.name, i.level1, i.level2) for i in indicators], Lexicon.shipped(),
+                        details=details)
+    read = []
+    for ri_id in known.ids():
+        on_demand._details.clear()
+        on_demand._objects.clear()
+        asked.clear()
+        assert [(c.regional_indicator, c.score, c.tier, c.explanation) for c in on_demand.candidates(ri_id)] == [
+            (c.regional_indicator, c.score, c.tier, c.explanation) for c in known.candidates(ri_id)]
+        read.append(len(set(asked)))
+    # the query, its ten and those whose target kind could still lift them in (19 on average on the seeds),
+    # not the query and all 30 leading ones
+    assert sum(read) / len(read) < 22, sum(read) / len(read)
 
 
 def test_same_input_same_ranking(workspace: Workspace) -> None:
@@ -209,7 +235,7 @@ def test_user_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
     lexicon = Lexicon.load(own)
     assert normalize("保安在岗率", lexicon).canonical == normalize("保安到岗率", lexicon).canonical
     assert normalize("试点覆盖率", lexicon).qualifiers == {"试点"}
-    assert normalize("群众满意度", lexicon).canonical == normalize("服务对象满意度", lexicon).canonical
+    assert normalize("受益群众满意度", lexicon).canonical == normalize("服务对象满意度", lexicon).canonical
 
 
 def test_bad_lexicon_file_is_named(tmp_path: Path, seeded: Path, capsys) -> None:
