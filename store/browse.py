@@ -292,17 +292,6 @@ def queue_counts(workspace: Workspace) -> tuple[int, int]:
     return total, likely
 
 
-def locate(workspace: Workspace, ri_id: int) -> tuple[str, int, int] | None:
-    """(region, record id, position in the record's indicator list) of a regional indicator's first
-    occurrence: where the app jumps to show it."""
-    row = workspace.connection.execute(
-        "SELECT d.region, i.record_id, (SELECT count(*) FROM indicators j WHERE j.record_id = i.record_id AND"
-        " j.ordinal < i.ordinal) FROM indicators i JOIN records r ON r.id = i.record_id JOIN documents d ON"
-        " d.id = r.document_id WHERE i.regional_indicator_id = ? ORDER BY d.name, r.ordinal, i.ordinal LIMIT 1",
-        (ri_id,)).fetchone()
-    return (row[0], row[1], row[2]) if row else None
-
-
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One decision of the log: who, when, what, and the regional indicators it changed (the first is where

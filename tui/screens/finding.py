@@ -1,18 +1,17 @@
 """The main screen's ways to anything: map to… (search every indicator and concept of the other regions),
-find and filter, the history, and the jumps they end in. A mixin of MainScreen, which holds the panes."""
+find and filter, the history; their jumps are MainScreen's go_to (tui/screens/moving.py). A mixin of
+MainScreen, which holds the panes."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store import browse
 from store.browse import Found
 from tui.screens.decide import decide
 from tui.screens.find import FindScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.map_to import Chosen, MapToScreen
 from tui.session import Decision
-from tui.widgets import RowList
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -45,34 +44,6 @@ class Finding(_Base):
                 self.notify("that indicator is in no document any more", severity="warning")
 
         self.app.push_screen(HistoryScreen(), chosen)
-
-    def jump_to(self, ri_id: int, *, record_id: int | None = None) -> bool:
-        """Show a regional indicator (in ``record_id``, else where it first occurs): its region opened, its
-        record and the indicator highlighted, the indicators pane focused. False when it occurs nowhere."""
-        found = browse.locate(self.workspace, ri_id)
-        if found is None:
-            return False
-        region, first_record, position = found
-        if record_id is not None and record_id != first_record:
-            rows = browse.indicators(self.workspace, record_id)
-            position = next((i for i, row in enumerate(rows) if row.regional_indicator_id == ri_id), position)
-        self.show_record(region, record_id if record_id is not None else first_record, position, "#indicators")
-        return True
-
-    def show_record(self, region: str, record_id: int, position: int = 0, focus: str = "#records") -> None:
-        """Open a record (its region opened, the filter cleared) with the indicator at ``position`` highlighted."""
-        tree = self.record_tree
-        if tree.filter:
-            tree.set_filter("")
-        if region not in tree.expanded:
-            tree.expanded.add(region)
-            tree.rebuild()
-        index = tree.index_of(record_id) or 0
-        with self.app.batch_update():
-            self.record_rows = tree.view(index)
-            self.open_record(record_id, position)
-            self.query_one(focus, RowList).focus()
-        self.save_place()
 
     def action_filter(self) -> None:
         """Find and filter: indicators and projects by name, status, region and level; the hit chosen is shown."""

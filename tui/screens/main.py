@@ -14,13 +14,13 @@ from store.place import Place
 from store.workspace import Workspace
 from tui.actions import MAIN, bindings
 from tui.messages import DecisionMade, DecisionRefused, SuggestionsRefreshed
-from tui.record_tree import RecordRow, RecordTree, TreeRows, waiting
-from tui.screens.concepts import ConceptsScreen
+from tui.record_tree import RecordRow, RecordTree, TreeRows
 from tui.screens.control import ReviewerControl
 from tui.screens.decide import DecidingScreen, decide, rename
 from tui.screens.dialogs import export_crosswalk
 from tui.screens.finding import Finding
 from tui.screens.help import HelpScreen, help_rows
+from tui.screens.moving import Moving
 from tui.screens.queue import QueueScreen
 from tui.session import CandidateRow, Decision, Detail, ReviewSession
 from tui.widgets import (
@@ -39,7 +39,7 @@ from tui.widgets.detail import MEMBER_LINES
 NARROW = 110  # below this many columns, one pane at a time
 
 
-class MainScreen(ReviewerControl, Finding, DecidingScreen[None]):
+class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
     """Records · indicators · candidates · detail, and the status line."""
 
     BINDINGS = bindings(MAIN)
@@ -303,84 +303,6 @@ class MainScreen(ReviewerControl, Finding, DecidingScreen[None]):
             self.notify("this indicator is not in a concept: approve it with a candidate first", severity="warning")
             return
         rename(self, concept)
-
-    # -- moving ------------------------------------------------------------------------------------
-
-    def action_skip(self) -> None:
-        self.action_next_unreviewed(1)
-
-    def action_next_unreviewed(self, direction: int) -> None:
-        """Move to the next (or previous) indicator with an unreviewed suggestion, likely ones first, and
-        highlight its best."""
-        for likely in (True, False):
-            if self._next_waiting(direction, likely):
-                return
-        self.notify("no unreviewed suggestion left in the open regions")
-
-    def _next_waiting(self, direction: int, likely: bool) -> bool:
-        indicators = self.query_one("#indicators", RowList)
-        rows = self.indicator_rows
-        for offset in range(1, len(rows)):
-            index = (indicators.cursor + direction * offset) % len(rows)
-            if waiting(rows[index], likely):
-                indicators.move_to(index)  # its candidates follow, the best highlighted
-                return True
-        # none left in this record: the next record that has one
-        records = self.query_one("#records", RowList)
-        found = self.record_tree.next_unreviewed(records.cursor, direction, likely=likely)
-        if found is None:
-            return False
-        index, record_id, position = found
-        with self.app.batch_update():
-            self.open_record(record_id, position)
-            records.move_to(index)
-        return True
-
-    def action_queue(self) -> None:
-        self.app.push_screen(QueueScreen(), self._back_from_queue)
-
-    def _back_from_queue(self, decided: bool | None) -> None:
-        if decided:
-            self.refresh_after_decision(None)
-
-    def action_library(self) -> None:
-        """The concepts built so far; back here, the screen is redrawn from the store (decisions made there, or
-        by colleagues meanwhile)."""
-        self.save_place()
-        self.app.push_screen(ConceptsScreen(), lambda _decided: self.refresh_after_decision(None))
-
-    # -- where the reviewer left off ---------------------------------------------------------------
-
-    def place(self) -> Place:
-        record = self.current_record()
-        focused = self.app.focused
-        pane = focused.id if isinstance(focused, RowList) and focused.id else "records"
-        return Place(self.record_tree.expanded_in_order(), record.id if record else None,
-                     self.query_one("#indicators", RowList).cursor, self.query_one("#candidates", RowList).cursor,
-                     pane)
-
-    def save_place(self) -> None:
-        """Remember where the reviewer is (written only when it changed since the last time)."""
-        if self.record_tree.rows:
-            place = self.place()
-            if place != self._saved_place:
-                self.session.save_place(place)
-                self._saved_place = place
-
-    def restore_place(self) -> None:
-        """Open where this reviewer left off (the record, the indicator, the pane)."""
-        place = self.session.load_place()
-        if place is None:
-            return
-        self.record_tree.open_only(place.expanded)
-        index = self.record_tree.index_of(place.record_id) if place.record_id is not None else None
-        self.record_rows = self.record_tree.view(index or 0)
-        if index is None:
-            return
-        self._saved_place = place
-        self.open_record(place.record_id, place.indicator, place.candidate)
-        if place.pane in ("records", "indicators", "candidates"):
-            self.query_one(f"#{place.pane}", RowList).focus()
 
     # -- dialogs and leaving -----------------------------------------------------------------------
 
