@@ -17,106 +17,41 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from store import files, learned, mapping, sssom, suggest, tables
 from store.errors import WorkspaceError, ZhibiaoError
-from store.files import display_name
 from store.importer import ImportInterrupted, ImportResult, ImportStopped, import_paths
 from store.lexicon import Lexicon
 from store.model import Document
 from store.readers.files import read_file
 from store.workspace import Workspace
 from tui.literal import literal, visible
+from tui.printing import (
+    consoles,
+    document_text,
+    error_line,
+    fail,
+    import_totals,
+    print_load_report,
+    print_results,
+    report_summary,
+    suggestion_table,
+    wrote,
+)
 
 DEFAULT_DB = "zhibiao.db"
 _PROGRESS_FROM = 10
 
 
-def _consoles() -> tuple[Console, Console]:
-    out = Console(markup=False, highlight=False, soft_wrap=True)
-    if not out.is_terminal:
-        out = Console(markup=False, highlight=False, soft_wrap=True, width=200)  # piped: no wrapping columns
-    return out, Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-
-
-def _error(console: Console, where: str | os.PathLike[str] | None, message: str) -> None:
-    """One line: ``zhibiao: WHERE: MESSAGE``, control characters in both made visible."""
-    place = f"{visible(display_name(os.fspath(where)))}: " if where is not None else ""
-    console.print(Text.assemble(("zhibiao: ", "bold red"), place, visible(message)))
-
-
-def _fail(console: Console, exc: Exception, where: str | os.PathLike[str]) -> None:
-    """The one line for an error about ``where`` (the error's own path when it names one)."""
-    if isinstance(exc, ZhibiaoError) and exc.path is not None:
-        _error(console, exc.path, exc.reason)
-        return
-    message = exc.reason if isinstance(exc, ZhibiaoError) else str(exc)
-    _error(console, where, message.removeprefix(f"{os.fspath(where)}: "))
-
-
-def _wrote(target: Path, what: str) -> Text:
-    """``wrote PATH: WHAT`` with the whole path, so that the user finds the file whatever folder they ran in."""
-    return Text(f"wrote {visible(display_name(os.path.abspath(target)))}: {what}")
-
-
-def _visible_document(document: Document) -> Document:
-    """The document with control characters made visible in every text, for printing to a terminal."""
-    from dataclasses import replace
-
-    def shown(text: str | None) -> str | None:
-        return visible(text) if text else text
-
-    records = tuple(
-        replace(record, name=visible(record.name), unit=shown(record.unit), code=shown(record.code),
-                location=shown(record.location),
-                indicators=tuple(replace(i, name=visible(i.name), level1=shown(i.level1), level2=shown(i.level2),
-                                         period_value=shown(i.period_value), annual_value=shown(i.annual_value),
-                                         actual_value=shown(i.actual_value), location=shown(i.location))
-                                 for i in record.indicators))
-        for record in document.records
-    )
-    return replace(document, source=visible(display_name(document.source)), region=shown(document.region),
-                   department=shown(document.department), records=records,
-                   warnings=tuple(replace(w, message=visible(w.message), location=shown(w.location))
-                                  for w in document.warnings))
-
-
-def _document_text(document: Document) -> Text:
-    """A readable view of one parsed document (all document text literal)."""
-    text = Text()
-    document = _visible_document(document)
-    text.append(f"{document.source}", style="bold")
-    text.append(f"  {document.region or '?'} · {document.department or '?'} · {document.year or '?'}"
-                f" · {document.layout}\n")
-    for record in document.records:
-        kind = "部门整体" if record.kind == "department" else "项目"
-        amount = f"{record.amount_wan:,.2f} 万元" if record.amount_wan is not None else "amount ?"
-        text.append(f"\n{kind} ", style="cyan")
-        text.append(record.name, style="bold")
-        text.append(f"  ({record.unit or '-'}, {amount}")
-        text.append(f", {record.code}" if record.code else "")
-        text.append(f", {record.where})\n")
-        for indicator in record.indicators:
-            text.append(f"  {indicator.level1 or '?'} › {indicator.level2 or '?'} › ", style="dim")
-            text.append(indicator.name)
-            text.append(f"   {indicator.period_value or '—'} | {indicator.annual_value or '—'}\n", style="green")
-    if document.warnings:
-        text.append(f"\n{len(document.warnings)} warnings\n", style="yellow")
-        for warning in document.warnings:
-            text.append(f"  {warning.where}: {warning.message}\n", style="yellow")
-    return text
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
-    out, err = _consoles()
+    out, err = consoles()
     fmt = "json" if args.json else args.format
     if fmt == "xlsx" and not args.output:
-        _error(err, "parse", "--format xlsx writes a workbook: name it with -o FILE.xlsx")
+        error_line(err, "parse", "--format xlsx writes a workbook: name it with -o FILE.xlsx")
         return 2
     if args.output and fmt not in tables.FORMATS:
-        _error(err, "parse", "-o writes a table: add --format csv or --format xlsx")
+        error_line(err, "parse", "-o writes a table: add --format csv or --format xlsx")
         return 2
     documents: list[Document] = []
     failed = False
@@ -125,7 +60,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         try:
             documents.extend(read_file(path))
         except ZhibiaoError as exc:
-            _fail(err, exc, path)
+            fail(err, exc, path)
             failed = True
     if fmt in tables.FORMATS:
         if not documents:
@@ -136,11 +71,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
                 rows = tables.write_table(documents, target, fmt, inputs=[Path(f) for f in args.files],
                                           force=args.force)
             except ZhibiaoError as exc:
-                _fail(err, exc, target)
+                fail(err, exc, target)
                 return 1
             records = sum(len(document.records) for document in documents)
             indicators = sum(document.indicator_count for document in documents)
-            out.print(_wrote(target, f"{rows} rows ({len(documents)} documents, {records} records, {indicators} "
+            out.print(wrote(target, f"{rows} rows ({len(documents)} documents, {records} records, {indicators} "
                                      "indicators)"))
         else:
             sys.stdout.write(tables.to_csv(documents, bom=False))
@@ -150,49 +85,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
         for document in documents:
-            out.print(_document_text(document))
+            out.print(document_text(document))
     return 1 if failed else 0
 
 
-def _result_line(result: ImportResult) -> Text:
-    """One imported file: ✓ added or replaced, · unchanged, = a duplicate (document text made visible)."""
-    name = visible(result.name)
-    if result.source:
-        name = f"{name} › {visible(result.source)}"
-    if result.outcome == "unchanged":
-        return Text.assemble((f"· {name}", "dim"), ("  unchanged (already imported)", "dim"))
-    if result.outcome == "duplicate":
-        return Text.assemble((f"= {name}", "yellow"),
-                             f"  the same bytes as {visible(result.same_as)}, already imported: not imported again")
-    line = Text()
-    line.append(f"✓ {name}", style="green")
-    where = visible(f"{result.region or '?'} · {result.department or '?'}")
-    line.append(f"  {where} · {result.year or '?'} · {visible(result.layout)} · {result.records} records"
-                f" · {result.indicators} indicators · {len(result.warnings)} warnings")
-    if result.outcome == "replaced":
-        line.append("  (replaced an earlier version)", style="yellow")
-    return line
-
-
-def _print_results(out: Console, err: Console, results: list[ImportResult], quiet: bool) -> None:
-    for result in results:
-        if result.outcome == "failed":
-            _error(err, result.shown_path, result.error or "failed")
-            continue
-        out.print(_result_line(result))
-        if not quiet:
-            for warning in result.warnings:
-                out.print(Text(visible(f"    {warning.where}: {warning.message}"), style="yellow"))
-
-
 def cmd_import(args: argparse.Namespace) -> int:
-    out, err = _consoles()
+    out, err = consoles()
     workspace = _open_workspace(args.db, err)
     if workspace is None:
         return 2
     if workspace.read_only:
         workspace.close()
-        _error(err, args.db, "workspace is read-only: nothing can be imported into it")
+        error_line(err, args.db, "workspace is read-only: nothing can be imported into it")
         return 2
     paths = [Path(p) for p in args.paths]
     with workspace, Progress(
@@ -210,69 +114,32 @@ def cmd_import(args: argparse.Namespace) -> int:
             results = import_paths(workspace, paths, progress=advance, workers=args.workers)
         except (ImportInterrupted, ImportStopped) as stopped:
             progress.stop()
-            _print_results(out, err, stopped.results, args.quiet)
+            print_results(out, err, stopped.results, args.quiet)
             stored = sum(1 for r in stopped.results if r.outcome in ("added", "replaced"))
             cause = "interrupted" if isinstance(stopped, ImportInterrupted) else stopped.reason
-            _error(err, args.db, f"{cause}; {stored} documents were stored before (committed, listed above), "
-                                 f"{stopped.remaining} files not imported: the same command again continues")
+            error_line(err, args.db, f"{cause}; {stored} documents were stored before (committed, listed above), "
+                                      f"{stopped.remaining} files not imported: the same command again continues")
             return 130 if isinstance(stopped, ImportInterrupted) else 2
         counts = workspace.counts()
-    _print_results(out, err, results, args.quiet)
-    failed = [r for r in results if r.outcome == "failed"]
-    imported = sum(1 for r in results if r.outcome in ("added", "replaced"))
-    unchanged = sum(1 for r in results if r.outcome == "unchanged")
-    duplicates = sum(1 for r in results if r.outcome == "duplicate")
-    indicators = sum(r.indicators for r in results if r.outcome in ("added", "replaced"))
-    out.print(Text(
-        f"total: {imported} imported ({indicators} indicators), {unchanged} unchanged, "
-        + (f"{duplicates} duplicates, " if duplicates else "")
-        + f"{len(failed)} failed; workspace {visible(args.db)}: {counts['documents']} documents, "
-        f"{counts['records']} records, {counts['indicators']} indicators, {counts['regional_indicators']} regional "
-        "indicators",
-        style="bold",
-    ))
-    return 1 if failed else 0
+    print_results(out, err, results, args.quiet)
+    out.print(import_totals(results, args.db, counts))
+    return 1 if any(r.outcome == "failed" for r in results) else 0
 
 
 def _open_workspace(db: str, err: Console, *, must_exist: bool = False) -> Workspace | None:
     """The workspace, or None after one line saying why it cannot be used."""
     if must_exist and not os.path.lexists(db):
-        _error(err, db, "no such workspace (run `zhibiao import PATH --db FILE` first)")
+        error_line(err, db, "no such workspace (run `zhibiao import PATH --db FILE` first)")
         return None
     try:
         return Workspace(Path(db))
     except WorkspaceError as exc:
-        _fail(err, exc, db)
+        fail(err, exc, db)
         return None
 
 
-def _suggestion_table(items: list[dict], top: int) -> Table:
-    """Indicator, its best candidates in other regions, score and why; document text stays literal."""
-    table = Table(show_lines=False, expand=False, box=None, pad_edge=False, header_style="bold")
-    table.add_column("indicator", overflow="fold", max_width=40)
-    table.add_column("#", justify="right")
-    table.add_column("candidate", overflow="fold", max_width=40)
-    table.add_column("score", justify="right")
-    table.add_column("tier")
-    table.add_column("why", overflow="fold", style="dim")
-    for item in items:
-        label = literal(f"{item['region']} · {item['name']}", "bold")
-        if not item["candidates"]:
-            table.add_row(label, "", Text("no candidate in another region", style="dim"), "", "", "")
-        elif item["no_likely_match"]:
-            table.add_row(label, "", Text("no likely match; possible ones:", style="yellow"), "", "", "")
-            label = Text("")
-        for rank, candidate in enumerate(item["candidates"][:top], start=1):
-            tier = candidate["tier"]
-            table.add_row(label if rank == 1 else Text(""), str(rank),
-                          literal(f"{candidate['region']} · {candidate['name']}"), f"{candidate['score']:.2f}",
-                          Text(tier, style="green" if tier == "likely" else "dim"), literal(candidate["explanation"]))
-        table.add_section()
-    return table
-
-
 def cmd_suggest(args: argparse.Namespace) -> int:
-    out, err = _consoles()
+    out, err = consoles()
     workspace = _open_workspace(args.db, err, must_exist=True)
     if workspace is None:
         return 2
@@ -281,7 +148,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         Lexicon.load(lexicon)
     except ZhibiaoError as exc:
         workspace.close()
-        _fail(err, exc, args.lexicon)
+        fail(err, exc, args.lexicon)
         return 2
     top = max(args.top, 10)
     with workspace, Progress(
@@ -289,11 +156,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         transient=True, disable=not err.is_terminal,
     ) as progress:
         if workspace.counts()["regional_indicators"] == 0:
-            _error(err, args.db, "the workspace has no indicators yet (run `zhibiao import PATH` first)")
+            error_line(err, args.db, "the workspace has no indicators yet (run `zhibiao import PATH` first)")
             return 1
         if workspace.read_only and not suggest.is_fresh(workspace, lexicon, top):
-            _error(err, args.db, "workspace is read-only and its stored suggestions are out of date (documents, "
-                                 "decisions or the lexicon changed): open it with write access once to update them")
+            error_line(err, args.db, "workspace is read-only and its stored suggestions are out of date (documents,"
+                                      " decisions or the lexicon changed): open it with write access once to update"
+                                      " them")
             return 2
         task = progress.add_task("match", total=None)
         try:
@@ -301,7 +169,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                            progress=lambda done, total: progress.update(task, completed=done, total=total))
         except WorkspaceError as exc:
             progress.stop()
-            _fail(err, exc, args.db)
+            fail(err, exc, args.db)
             return 2
         items = suggest.as_json(workspace)
     if args.json:
@@ -309,7 +177,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             item["candidates"] = item["candidates"][: args.top]
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=1) + "\n")
         return 0
-    out.print(_suggestion_table(items, args.top))
+    out.print(suggestion_table(items, args.top))
     with_candidates = sum(1 for item in items if item["candidates"])
     with_likely = sum(1 for item in items if item["candidates"] and not item["no_likely_match"])
     out.print(Text(f"{len(items)} regional indicators, {with_candidates} with candidates in other regions,"
@@ -319,7 +187,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """What the matcher learned from the workspace's decisions, listed, and written as a lexicon file."""
-    out, err = _consoles()
+    out, err = consoles()
     if not args.learned:
         lexicon = Lexicon.shipped()
         groups = len({canonical for canonical in lexicon.synonyms.values()})
@@ -350,14 +218,14 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
                                protected=workspace.protected(), force=args.force)
             files.atomic_write(target, (header + tomli_w.dumps(data)).encode("utf-8"))
         except ZhibiaoError as exc:
-            _fail(err, exc, target)
+            fail(err, exc, target)
             return 1
-    out.print(_wrote(target, f"{len(terms)} learned terms as a lexicon"))
+    out.print(wrote(target, f"{len(terms)} learned terms as a lexicon"))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out, err = _consoles()
+    out, err = consoles()
     workspace = _open_workspace(args.db, err, must_exist=True)
     if workspace is None:
         return 2
@@ -366,21 +234,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             if args.format == "sssom" or (args.format is None and target.suffix.lower() == ".tsv"):
                 summary = sssom.export(workspace, target, force=args.force)
-                out.print(_wrote(target, f"{summary.exact} skos:exactMatch, {summary.close} skos:closeMatch, "
+                out.print(wrote(target, f"{summary.exact} skos:exactMatch, {summary.close} skos:closeMatch, "
                                          f"{summary.negative} negative (predicate_modifier Not) mappings"))
                 return 0
             written = mapping.export(workspace, target, args.format, force=args.force)
         except ZhibiaoError as exc:
-            _fail(err, exc, target)
+            fail(err, exc, target)
             return 1
-    out.print(_wrote(target, f"{written['concepts']} concepts, {written['members']} members, {written['close']} "
+    out.print(wrote(target, f"{written['concepts']} concepts, {written['members']} members, {written['close']} "
                              f"close matches, {written['rejected']} rejected pairs, {written['flags']} flags, "
                              f"{written['no_counterpart']} with no counterpart"))
     return 0
 
 
 def cmd_load_mapping(args: argparse.Namespace) -> int:
-    out, err = _consoles()
+    out, err = consoles()
     workspace = _open_workspace(args.db, err, must_exist=True)
     if workspace is None:
         return 2
@@ -388,28 +256,17 @@ def cmd_load_mapping(args: argparse.Namespace) -> int:
         try:
             report = mapping.load(workspace, Path(args.file), args.reviewer)
         except WorkspaceError as exc:
-            _fail(err, exc, args.db)
+            fail(err, exc, args.db)
             return 2
         except ZhibiaoError as exc:
-            _fail(err, exc, args.file)
+            fail(err, exc, args.file)
             return 1
-    joined = f" ({report.joined} joined existing concepts)" if report.joined else ""
-    out.print(Text(f"loaded {visible(display_name(args.file))}: {report.concepts} new concepts, {report.members} "
-                   f"members{joined}, {report.close} close matches, {report.rejected} rejected pairs, {report.flags} "
-                   f"flags, {report.no_counterpart} with no counterpart; {report.unchanged} already so"))
-    if not report.event_id:
-        out.print(Text("nothing changed: the workspace already holds everything the file says that it can place"))
-    for lines, what in ((report.conflicts, "decided otherwise here (the workspace's decision is kept)"),
-                        (report.unplaced, "could not be placed")):
-        if lines:
-            out.print(Text(f"{len(lines)} {what}:", style="yellow"))
-            for line in lines:
-                out.print(Text(f"  {visible(line)}", style="yellow"))
+    print_load_report(out, args.file, report)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    out, err = _consoles()
+    out, err = consoles()
     workspace = _open_workspace(args.db, err, must_exist=True)
     if workspace is None:
         return 2
@@ -423,28 +280,24 @@ def cmd_report(args: argparse.Namespace) -> int:
             summary = report.write_report(workspace, target, force=args.force,
                                           progress=lambda step: progress.update(task, step=step))
         except ZhibiaoError as exc:
-            _fail(err, exc, target)
+            fail(err, exc, target)
             return 1
-    charts = (f"{summary.charts} charts" if summary.charts == summary.chartable
-              else f"{summary.charts} charts (the most-covered of {summary.chartable} chartable concepts)")
-    out.print(_wrote(target, f"{summary.concepts} concepts over {summary.regions} regions, {summary.flagged_cells}"
-                             f" flagged cells, {charts}, {summary.unmatched} unmatched indicators ({summary.own} "
-                             f"with no counterpart anywhere), {summary.events} decisions"))
+    out.print(wrote(target, report_summary(summary)))
     return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    _out, err = _consoles()
+    _out, err = consoles()
     lexicon = Path(args.lexicon) if args.lexicon else None
     try:
         Lexicon.load(lexicon)
     except ZhibiaoError as exc:
-        _fail(err, exc, args.lexicon)
+        fail(err, exc, args.lexicon)
         return 2
     for stream, name in ((sys.stdin, "input"), (sys.stdout, "output")):
         if stream is None or not stream.isatty():
-            _error(err, None, f"review is an interactive app and needs a terminal (its {name} is not one); "
-                              "from a script use import, suggest and export")
+            error_line(err, None, f"review is an interactive app and needs a terminal (its {name} is not one); "
+                                   "from a script use import, suggest and export")
             return 2
     paths = [Path(p) for p in args.paths]
     failed = False
@@ -452,11 +305,11 @@ def cmd_review(args: argparse.Namespace) -> int:
         try:
             status = os.stat(path)
         except OSError:
-            _error(err, path, "no such file or folder")
+            error_line(err, path, "no such file or folder")
             failed = True
             continue
         if not (os.path.isdir(path) or os.path.isfile(path)):
-            _error(err, path, f"is {files.kind_of(status.st_mode)}, not a document or folder")
+            error_line(err, path, f"is {files.kind_of(status.st_mode)}, not a document or folder")
             failed = True
     if failed:
         return 1
@@ -466,7 +319,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     read_only = workspace.read_only
     workspace.close()
     if read_only and paths:
-        _error(err, args.db, "workspace is read-only: the documents named cannot be imported into it")
+        error_line(err, args.db, "workspace is read-only: the documents named cannot be imported into it")
         return 2
     from tui.app import make_app
 
@@ -474,8 +327,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     app.run()
     code = app.return_code or 0
     if code:
-        _error(err, None, f"the review app stopped on an error (exit status {code}); the decisions it showed as "
-                          "done were committed before it stopped")
+        error_line(err, None, f"the review app stopped on an error (exit status {code}); the decisions it showed as "
+                               "done were committed before it stopped")
     return code
 
 
@@ -575,13 +428,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except KeyboardInterrupt:  # import reports what it committed itself; every other command writes in one go
-        _error(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), None,
-               "interrupted: nothing this command was writing was stored")
+        error_line(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), None,
+                    "interrupted: nothing this command was writing was stored")
         return 130
     except BrokenPipeError:  # the output was piped into a command that stopped reading (head): not an error
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except ZhibiaoError as exc:
-        _error(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), exc.path, exc.reason)
+        error_line(Console(stderr=True, markup=False, highlight=False, soft_wrap=True), exc.path, exc.reason)
         return 1

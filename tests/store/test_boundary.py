@@ -1,5 +1,6 @@
 """store/ is the domain and data layer, and the review app's session, config, matcher service and record tree
-are plain Python over it: none of them imports Textual."""
+are plain Python over it, and so are the command line and its printing (the app is imported only by review):
+none of them imports Textual."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 
 import store
 
-TEXTUAL_FREE_TUI = ["tui.config", "tui.session", "tui.suggestions", "tui.record_tree"]
+TEXTUAL_FREE_TUI = ["tui.config", "tui.session", "tui.suggestions", "tui.record_tree", "tui.printing", "tui.cli"]
 
 
 def test_no_store_module_imports_textual() -> None:
