@@ -14,7 +14,7 @@ from store.workspace import Workspace
 from tui.app import make_app
 from tui.record_tree import RecordRow
 from tui.screens import MainScreen
-from tui.widgets import RowList
+from tui.widgets import CandidateList, RowList
 
 
 async def test_main_screen_shows_records_indicators_candidates(db: Path) -> None:
@@ -275,3 +275,22 @@ async def test_the_next_day_the_app_opens_where_the_reviewer_left_off(db: Path) 
         await pilot.pause()
         assert other.screen.current_record() is None
         assert other.screen.query_one("#records", RowList).has_focus
+
+
+async def test_the_highlight_stays_on_its_candidate_when_the_list_is_redrawn_in_a_new_order(db: Path) -> None:
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("n", "tab", "j")  # the second candidate of an indicator with suggestions
+        screen = app.screen
+        indicator, held = screen.current_indicator(), screen.current_candidate()
+        assert indicator is not None and held is not None and len(screen.candidate_rows) > 2
+        # the matcher relearned meanwhile and the same indicator's list comes back in another order
+        screen.candidate_list = CandidateList(indicator.regional_indicator_id,
+                                              tuple(reversed(screen.candidate_rows)), None)
+        await pilot.pause()
+        assert screen.current_candidate().candidate.id == held.candidate.id
+        assert "with: " + held.candidate.region in screen.query_one("#detail").plain
+        await pilot.press("x")  # the key decides on the candidate the reviewer was looking at
+        with Workspace(db) as other:
+            assert Review(other).pair_decision(indicator.regional_indicator_id, held.candidate.id) == "rejected"

@@ -86,7 +86,13 @@ class CandidatesPane(Vertical):
             self.query_one("#candidates-title", Label).update(title)
         texts = [candidate_text(row) for row in new.rows]
         if new.cursor is None and new.indicator_id == old.indicator_id:
-            self.list.replace_rows(texts, self.list.cursor)
+            # redrawn in place (the matcher relearned, a colleague decided): the highlight stays on the same
+            # candidate wherever it now ranks, so that the next key decides on what the reviewer was looking at
+            cursor = self.list.cursor
+            if 0 <= cursor < len(old.rows):
+                held = old.rows[cursor].candidate.id
+                cursor = next((i for i, row in enumerate(new.rows) if row.candidate.id == held), cursor)
+            self.list.replace_rows(texts, cursor)
         else:
             self.list.set_rows(texts, new.cursor or 0, announce=False)
 
