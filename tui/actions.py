@@ -43,7 +43,7 @@ class Action:
     description: str
     tooltip: str = ""
     where: tuple[str, ...] = (MAIN,)
-    show: bool = True
+    show: bool | tuple[str, ...] = True  # in the key bar: everywhere, nowhere, or only in these places
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -55,12 +55,12 @@ ACTIONS: tuple[Action, ...] = (
     Action("flag", "f", "flag", "Flag", "Needs a second look (toggles)"),
     Action("skip", "s", "skip", "Skip", "Leave it and go to the next unreviewed", (MAIN, QUEUE)),
     Action("undo", "u", "undo", "Undo", "Undo the last decision", (MAIN, QUEUE, COMPARISON)),
-    # rename and detach apply to mapped indicators only: left out of the key bar (help and the palette offer
-    # them), which at 160 columns has room for the review's other keys, the library and map to
+    # rename and detach apply to mapped indicators only: left out of the main screen's key bar (help and the
+    # palette offer them), which at 160 columns has room for the review's other keys, the library and map to
     Action("rename", "e", "rename", "Rename", "Rename the indicator's concept", (MAIN, CONCEPTS, COMPARISON),
-           show=False),
+           show=(CONCEPTS, COMPARISON)),
     Action("detach", "d", "detach", "Detach", "Take the indicator out of its concept", (MAIN, COMPARISON),
-           show=False),
+           show=(COMPARISON,)),
     Action("filter", "slash", "filter", "Filter", "Filter records by name", (MAIN, CONCEPTS)),
     Action("next_unreviewed", "n", "next_unreviewed(1)", "Next", "Next indicator with an unreviewed suggestion"),
     Action("previous_unreviewed", "N", "next_unreviewed(-1)", "Previous",
@@ -126,8 +126,8 @@ APP_KEYS: dict[str, str] = {"ctrl+q": "Quit (the app's own key)", "ctrl+p": "the
 
 def bindings(where: str) -> list[Binding]:
     """The bindings of one place (a screen, the lists, a dialog), with their ids for the keymap."""
-    return [Binding(action.keys, action.action, action.description, show=action.show, id=action.id,
-                    tooltip=action.tooltip)
+    return [Binding(action.keys, action.action, action.description, id=action.id, tooltip=action.tooltip,
+                    show=action.show if isinstance(action.show, bool) else where in action.show)
             for action in ACTIONS if where in action.where]
 
 
