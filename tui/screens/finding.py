@@ -33,8 +33,9 @@ class Finding(_Base):
 
         def chosen(answer: Chosen | None) -> None:
             if answer is not None:
-                decide(self, Decision(answer.kind, source.id, answer.hit.indicator, answer.hit.score or None,
-                                      justification="manual"))
+                # the search's similarity, at most 1 (a concept hit ranks a hair above an equal indicator)
+                score = round(min(answer.hit.score, 1.0), 3) or None
+                decide(self, Decision(answer.kind, source.id, answer.hit.indicator, score, justification="manual"))
 
         self.app.push_screen(MapToScreen(source.id, source.region, source.name), chosen)
 
