@@ -294,3 +294,13 @@ async def test_the_highlight_stays_on_its_candidate_when_the_list_is_redrawn_in_
         await pilot.press("x")  # the key decides on the candidate the reviewer was looking at
         with Workspace(db) as other:
             assert Review(other).pair_decision(indicator.regional_indicator_id, held.candidate.id) == "rejected"
+
+
+async def test_keys_typed_while_the_app_starts_never_hide_the_records(db: Path) -> None:
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z", "z", "j", "j", "enter")  # typed ahead, before anything is drawn
+        await settle(pilot)
+        assert rows(app, "records")[0].startswith("v 广州市")
+        assert "no documents yet" not in app.screen.query_one("#detail").plain
+        assert not app.screen.query("RecordsPane Input")  # nothing in the records pane takes typed letters

@@ -1,6 +1,6 @@
-"""RecordsPane: the filter field and the list of regions › records over a RecordTree: it opens and closes
-regions and filters by itself, shows the rows it is given after decisions, and says which record the reviewer
-highlights or enters."""
+"""RecordsPane: the list of regions › records over a RecordTree: it opens and closes regions by itself, shows
+the rows it is given after decisions, and says which record the reviewer highlights or enters (finding and
+filtering is the find screen's, on /)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from store.browse import RecordSummary, RegionSummary
 from tui.literal import literal
@@ -41,11 +41,9 @@ class RecordsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Records", classes="pane-title")
-        yield Input(placeholder="filter records", id="filter")
         yield RowList(id="records", empty="no documents yet: zhibiao review PATH imports them")
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
         # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
         # screen in the same update
         self.watch(self.list, "cursor", self._cursor_moved, init=False)
@@ -100,11 +98,6 @@ class RecordsPane(Vertical):
                 (counts, "dim"), "  ", (kind, "cyan"), literal(record.name))
         return text
 
-    def show_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = True
-        field.focus()
-
     def _cursor_moved(self) -> None:
         self.screen.post_message(self.RecordHighlighted(self.highlighted))
 
@@ -116,16 +109,4 @@ class RecordsPane(Vertical):
             self.rows = self.record_tree.view(event.index)
         elif self.highlighted is not None:
             self.post_message(self.RecordOpened())
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.record_tree.set_filter(event.value.strip())
-        self.rows = self.record_tree.view(0)
-        self.screen.post_message(self.RecordHighlighted(self.highlighted))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not event.value.strip():
-            event.input.display = False
-        self.list.focus()
 
