@@ -7,16 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from store import search
-from store.workspace import Workspace
 from tui.actions import MAPTO, bindings
 from tui.literal import literal
+from tui.screens.search_box import SearchBox
 from tui.widgets import KeyBar, RowList
 from tui.widgets.indicators_pane import short_level
 
@@ -86,95 +84,56 @@ class HitDetail(Widget):
         return self.text
 
 
-class MapToScreen(Screen[Chosen | None]):
+class MapToScreen(SearchBox):
     """Type part of a name (``@广州`` narrows to a region); the hits follow each keystroke."""
 
     BINDINGS = bindings(MAPTO)
+    QUERY, HITS = "map-query", "map-hits"
+    _EMPTY = "type to search every indicator of the other regions and every concept"
 
     def __init__(self, indicator: int, region: str, name: str) -> None:
         super().__init__()
         self.indicator, self.source_region, self.source_name = indicator, region, name
         self.hits: list[search.Hit] = []
-        self.ready = False
-
-    @property
-    def workspace(self) -> Workspace:
-        return self.app.session.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("Map ", "bold"), literal(f"{self.source_region} · {self.source_name}", "bold"),
                                    (" to… ", "bold"),
                                    ("type a name; @region narrows; Enter approves into the hit, ↓ then c: close "
                                     "match", "dim")), id="map-title")
-        yield Input(placeholder="an indicator or concept of another region", id="map-query")
-        yield RowList(id="map-hits", empty="type to search every indicator of the other regions and every concept")
+        yield Input(placeholder="an indicator or concept of another region", id=self.QUERY)
+        yield RowList(id=self.HITS, empty=self._EMPTY)
         yield HitDetail(id="map-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#map-query", Input).focus()
-        self.watch(self.query_one("#map-hits", RowList), "cursor", self._show_detail, init=False)
-        if search.is_built(self.workspace):
-            self.ready = True
-        else:
-            self.query_one("#map-hits", RowList).empty = "indexing the names of every indicator…"
-            self.build_index()
+        super().on_mount()
+        self.watch(self.hit_list, "cursor", self._show_detail, init=False)
 
-    @work(thread=True, exclusive=True, group="map-to-index", exit_on_error=False)
-    def build_index(self) -> None:
-        """Build the workspace's search index off screen (once per workspace; a second or two at 100k)."""
-        with Workspace(self.workspace.path) as workspace:
-            search.index_for(workspace)
-        self.app.call_from_thread(self._index_ready)
-
-    def _index_ready(self) -> None:
-        self.ready = True
-        self.run_search(self.query_one("#map-query", Input).value)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if self.ready:
-            self.run_search(event.value)
-
-    def run_search(self, typed: str) -> None:
+    def run(self, typed: str) -> None:
         self.hits = search.search(self.workspace, typed, exclude_region=self.source_region)
-        hits = self.query_one("#map-hits", RowList)
-        hits.empty = (f"no match for {typed.strip()}" if typed.strip() else
-                      "type to search every indicator of the other regions and every concept")
+        hits = self.hit_list
+        hits.empty = f"no match for {typed.strip()}" if typed.strip() else self._EMPTY
         hits.set_rows([hit_text(hit) for hit in self.hits], 0, announce=False)
         self._show_detail()
 
     @property
     def highlighted(self) -> search.Hit | None:
-        cursor = self.query_one("#map-hits", RowList).cursor
+        cursor = self.hit_list.cursor
         return self.hits[cursor] if 0 <= cursor < len(self.hits) else None
 
     def _show_detail(self) -> None:
         self.query_one("#map-detail", HitDetail).show(hit_detail(self.highlighted))
 
-    def action_hit(self, step: int) -> None:
-        hits = self.query_one("#map-hits", RowList)
-        hits.action_cursor(step)
-
-    def _choose(self, kind: str) -> None:
+    def choose(self, kind: str = "approve") -> None:
         hit = self.highlighted
         if hit is None:
             self.notify("no hit to map to: type part of a name", severity="warning")
             return
         self.dismiss(Chosen(kind, hit))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._choose("approve")
-
-    def on_row_list_selected(self, event: RowList.Selected) -> None:
-        event.stop()
-        self._choose("approve")
-
     def action_approve_hit(self) -> None:
-        self._choose("approve")
+        self.choose("approve")
 
     def action_close_hit(self) -> None:
-        self._choose("close")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.choose("close")
