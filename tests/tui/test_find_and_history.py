@@ -58,6 +58,8 @@ async def test_filters_by_status_region_and_level_and_says_no_match(db: Path) ->
         review.approve(*mapped)
         flagged = ri(workspace, "金寨县", "群众满意度")
         review.flag(flagged)
+        alone = ri(workspace, "广州市", "政务服务好评率")
+        review.no_counterpart(alone)
     app = make_app(db, reviewer="alice", keymap={})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -82,6 +84,9 @@ async def test_filters_by_status_region_and_level_and_says_no_match(db: Path) ->
         await pilot.press("escape")
         found = await _find(app, pilot, "is:unreviewed l2:数量")
         assert found and all("数量" in (f.level2 or "") for f in app.screen.found)
+        await pilot.press("escape")
+        found = await _find(app, pilot, "is:nocounterpart")
+        assert [f.indicator for f in app.screen.found] == [alone]
         await pilot.press("escape")
         found = await _find(app, pilot, "xyzw")
         assert found == [] and app.screen.query_one("#find-hits").empty == "no match for xyzw"
