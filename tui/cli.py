@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from store import files, learned, mapping, sssom, suggest, tables
+from store import files, mapping, sssom, tables
 from store.errors import WorkspaceError, ZhibiaoError
 from store.importer import ImportInterrupted, ImportResult, ImportStopped, import_paths
 from store.lexicon import Lexicon
@@ -139,6 +139,8 @@ def _open_workspace(db: str, err: Console, *, must_exist: bool = False) -> Works
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from store import suggest  # the matcher (numpy, scipy): loaded by the commands that match only
+
     out, err = consoles()
     workspace = _open_workspace(args.db, err, must_exist=True)
     if workspace is None:
@@ -187,6 +189,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """What the matcher learned from the workspace's decisions, listed, and written as a lexicon file."""
+    from store import learned
+
     out, err = consoles()
     if not args.learned:
         lexicon = Lexicon.shipped()

@@ -14,11 +14,22 @@ The work happens once per globally distinct name (regions share most names):
    (matcher).
 """
 
-from store.matching.matcher import Matcher
+import importlib
+
 from store.matching.normalize import Normalized, normalize, region_prefixes, without_unit
-from store.matching.reference import brute_force_names, brute_force_top
-from store.matching.score import LIKELY_FROM, name_neighbours, string_similarity, tier
 from store.matching.types import LIKELY, POSSIBLE, Candidate, Decisions, Learned, Part, RegionalIndicator
+
+# The index and the scorer load numpy and scipy (a third of a second): they are imported when first asked for,
+# so that a decision, an export or a report, which only need names and types, start without them.
+_LAZY = {"Matcher": "matcher", "brute_force_names": "reference", "brute_force_top": "reference",
+         "LIKELY_FROM": "score", "name_neighbours": "score", "string_similarity": "score", "tier": "score"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"store.matching.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'store.matching' has no attribute {name!r}")
+
 
 __all__ = [
     "LIKELY",
