@@ -91,17 +91,20 @@ class CoverageScreen(ResultScreen):
         """The coverage's first rows at once, the unmatched indicators, then every concept, with a connection of
         its own."""
         worker = get_current_worker()
+
+        def report(message: Message) -> None:  # a worker replaced by a newer one says nothing more
+            if not worker.is_cancelled:
+                self.post_message(message)
+
         with Workspace(self.app.workspace_path) as workspace:  # type: ignore[attr-defined]
             if first_rows:
                 first = compare.most_covered_coverage(workspace, PREVIEW_ROWS)
-                self.post_message(self.Read(first, False, compare.concepts_by_region(workspace)))
-            self.post_message(self.OwnRead(compare.unmatched(workspace)))
+                report(self.Read(first, False, compare.concepts_by_region(workspace)))
+            report(self.OwnRead(compare.unmatched(workspace)))
             if worker.is_cancelled:
                 return
-            found = compare.coverage(workspace, progress=lambda done, total: self.post_message(
-                self.Progress(done, total)))
-        if not worker.is_cancelled:
-            self.post_message(self.Read(found, True))
+            found = compare.coverage(workspace, progress=lambda done, total: report(self.Progress(done, total)))
+        report(self.Read(found, True))
 
     def on_coverage_screen_read(self, message: Read) -> None:
         if self.complete and not message.complete:
