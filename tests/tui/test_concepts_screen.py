@@ -240,6 +240,29 @@ async def test_coverage_shows_the_most_covered_concepts_first_then_every_concept
         assert f"{len(whole.rows)} concepts × 5 regions, most-covered first" in status(app, "coverage-status")
 
 
+async def test_coverage_after_a_decision_on_a_concept_opened_from_it_shows_the_decision(mapped) -> None:
+    path, concepts = mapped
+    app = make_app(path, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_library(app, pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        coverage = app.screen
+        assert isinstance(coverage, CoverageScreen)
+        assert rows(app, "coverage")[1].split()[:4] == ["居民参保率", "5", "of", "5"]
+        coverage.query_one("#coverage", RowList).move_to(1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ComparisonScreen) and app.screen.concept_id == concepts["参保率"]
+        await pilot.press("d")  # one member out: the concept is measured in 4 of the 5 regions
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is coverage and coverage.complete and not coverage.reading
+        row = next(row for row in rows(app, "coverage") if row.startswith("居民参保率"))
+        assert row.split()[1:4] == ["4", "of", "5"]
+
+
 async def test_coverage_that_cannot_be_worked_out_keeps_its_first_rows_and_says_so(mapped, monkeypatch) -> None:
     path, _concepts = mapped
     monkeypatch.setattr(coverage_screen, "PREVIEW_ROWS", 2)
