@@ -485,8 +485,13 @@ def most_covered(workspace: Workspace, limit: int) -> list[ConceptRow]:
 
 def _comparisons(workspace: Workspace, concept_ids: list[int] | None, provenance: bool) -> list[Comparison]:
     """Comparisons of the given concepts (all when None), in concept id order."""
+    return list(_each_comparison(workspace, concept_ids, provenance))
+
+
+def _each_comparison(workspace: Workspace, concept_ids: list[int] | None, provenance: bool) -> Iterator[Comparison]:
+    """Comparisons of the given concepts (all when None), one at a time in concept id order."""
     if concept_ids is not None and not concept_ids:
-        return []
+        return
     places: dict[tuple, tuple[dict[str, None], dict[str, None]]] = {}
     if provenance:
         marks = "" if concept_ids is None else f" WHERE concept_id IN ({','.join('?' * len(concept_ids))})"
@@ -500,7 +505,6 @@ def _comparisons(workspace: Workspace, concept_ids: list[int] | None, provenance
                 found[0][project] = None
             found[1][document] = None
     total = total_regions(workspace)
-    result = []
     for concept_id, name, level1, level2, rows in _walk(workspace, concept_ids, by_value=False):
         light: list[_Light] = []
         position: dict[tuple, int] = {}
@@ -519,8 +523,7 @@ def _comparisons(workspace: Workspace, concept_ids: list[int] | None, provenance
             target_rows.append(TargetRow(
                 ri_id, region, ri_name, ri_level1, ri_level2, period, annual, actual, count, tuple(projects),
                 tuple(documents), tuple(flags.get(keys[index], ())), light[keys[index]][5]))
-        result.append(Comparison(concept_id, name, level1, level2, tuple(target_rows), dimension, unit, total))
-    return result
+        yield Comparison(concept_id, name, level1, level2, tuple(target_rows), dimension, unit, total)
 
 
 def comparison(workspace: Workspace, concept_id: int) -> Comparison | None:
@@ -558,21 +561,66 @@ def _spread(values: Iterable[Comparable | None], dimension: str | None, unit: st
     return first if first == last else f"{first} – {last}"
 
 
-def coverage(workspace: Workspace, items: Iterable[Comparison] | None = None) -> Coverage:
-    """Concept × region: which regions measure each concept, with their target, most-covered first."""
-    rows = []
-    for item in comparisons(workspace, provenance=False) if items is None else items:
-        targets: dict[str, dict[str, None]] = defaultdict(dict)
-        flagged: dict[str, dict[Flag, None]] = defaultdict(dict)
-        for row in item.rows:
-            targets[row.region][row.value or "—"] = None
-            for flag in row.flags:
-                flagged[row.region][flag] = None
-        rows.append(CoverageRow(item.concept_id, item.name, item.level1, item.level2,
-                                {region: " / ".join(values) for region, values in targets.items()},
-                                {region: tuple(flags) for region, flags in flagged.items()}))
-    rows.sort(key=lambda row: (-row.covered, row.concept_id))
+def coverage(workspace: Workspace, items: Iterable[Comparison] | None = None, *,
+             progress: Callable[[int, int], None] | None = None) -> Coverage:
+    """Concept × region: which regions measure each concept, with their target, most-covered first;
+    ``progress(done, wanted)`` is told every few hundred concepts when every concept is worked out."""
+    if items is None:
+        wanted = 0
+        if progress is not None:
+            wanted = workspace.connection.execute("SELECT count(*) FROM concepts").fetchone()[0]
+            progress(0, wanted)
+        rows = []
+        for item in _each_comparison(workspace, None, provenance=False):
+            if progress is not None and rows and len(rows) % _PROGRESS_EVERY == 0:
+                progress(len(rows), wanted)
+            rows.append(_coverage_row(item))
+    else:
+        rows = [_coverage_row(item) for item in items]
+    rows.sort(key=_coverage_key)
     return Coverage(regions(workspace), tuple(rows))
+
+
+def _coverage_row(item: Comparison) -> CoverageRow:
+    """A concept's coverage: per region, its distinct targets joined by " / " and the flags on them."""
+    targets: dict[str, dict[str, None]] = defaultdict(dict)
+    flagged: dict[str, dict[Flag, None]] = defaultdict(dict)
+    for row in item.rows:
+        targets[row.region][row.value or "—"] = None
+        for flag in row.flags:
+            flagged[row.region][flag] = None
+    return CoverageRow(item.concept_id, item.name, item.level1, item.level2,
+                       {region: " / ".join(values) for region, values in targets.items()},
+                       {region: tuple(flags) for region, flags in flagged.items()})
+
+
+def _coverage_key(row: CoverageRow) -> tuple[int, int]:
+    return -row.covered, row.concept_id
+
+
+def most_covered_coverage(workspace: Workspace, limit: int) -> Coverage:
+    """The first ``limit`` rows of :func:`coverage`, worked out alone: the concepts measured in most regions
+    are chosen by one count over the members (a concept's regions are its members' regions), so that they
+    come in a fraction of the time every concept takes. Concepts with no member, measured nowhere, come last
+    in the coverage: they are never among these rows unless every concept with a member is."""
+    chosen = [concept_id for (concept_id,) in workspace.connection.execute(
+        "SELECT m.concept_id FROM regional_indicators ri CROSS JOIN concept_members m"
+        " ON m.regional_indicator_id = ri.id WHERE m.concept_id IN (SELECT id FROM concepts)"
+        " GROUP BY m.concept_id ORDER BY count(DISTINCT ri.region) DESC, m.concept_id LIMIT ?", (limit,))]
+    if len(chosen) < limit:  # a small workspace: the whole coverage is as quick
+        whole = coverage(workspace)
+        return Coverage(whole.regions, whole.rows[:limit])
+    rows = sorted((_coverage_row(item) for item in _each_comparison(workspace, chosen, provenance=False)),
+                  key=_coverage_key)
+    return Coverage(regions(workspace), tuple(rows))
+
+
+def concepts_by_region(workspace: Workspace) -> dict[str, int]:
+    """How many concepts each region measures (has a member in): the coverage's count per region, read
+    without working out any concept."""
+    return dict(workspace.connection.execute(
+        "SELECT ri.region, count(DISTINCT m.concept_id) FROM regional_indicators ri CROSS JOIN concept_members m"
+        " ON m.regional_indicator_id = ri.id WHERE m.concept_id IN (SELECT id FROM concepts) GROUP BY ri.region"))
 
 
 def unmatched(workspace: Workspace) -> list[Unmatched]:

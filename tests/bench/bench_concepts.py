@@ -5,7 +5,8 @@ regions made with logged decisions), waits for the main screen and its matcher, 
 the time until the library's first rows are in the list (the most-covered concepts, worked out alone while
 the worker works out the rest), until every concept is listed, and for opening the screen again (the library
 is remembered: only concepts that decisions touched are worked out again). Also: a sort over every concept,
-Enter on a concept until its comparison is shown, and the coverage screen.
+Enter on a concept until its comparison is shown, and the coverage screen: until its first rows (the
+most-covered concepts, worked out alone, and the regions' own indicators) are shown and until every concept is.
 
     python tests/bench/bench_concepts.py [--documents 170] [--concepts 10000] [--keep DIR] [--runs 3]
 """
@@ -94,9 +95,14 @@ async def measure(db: Path, concepts: int) -> dict[str, float]:
         await pilot.press("escape")
         await pilot.pause()
         started = time.perf_counter()
-        await pilot.press("c")
-        await _until(lambda: isinstance(app.screen, CoverageScreen) and app.screen.coverage is not None)
-        found["coverage"] = time.perf_counter() - started
+        pressing = asyncio.ensure_future(pilot.press("c"))
+        await _until(lambda: isinstance(app.screen, CoverageScreen) and app.screen.coverage is not None
+                     and app.screen.own is not None)
+        found["coverage first rows"] = time.perf_counter() - started
+        await pressing
+        await _until(lambda: app.screen.complete)
+        found["coverage, every concept"] = time.perf_counter() - started
+        assert len(app.screen.coverage.rows) == concepts
     return found
 
 
@@ -133,7 +139,7 @@ def main() -> None:
                 print(f"first rows shown: {int(values[0])} concepts")
                 continue
             print(f"{key}: median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
-                  + (" (target ≤ 500 ms)" if key == "first rows" else ""))
+                  + (" (target ≤ 500 ms)" if key in ("first rows", "coverage first rows") else ""))
         print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         if args.keep is None:

@@ -17,6 +17,7 @@ from store.review import Review
 from store.workspace import Workspace
 from tui.app import make_app
 from tui.screens import ComparisonScreen, ConceptsScreen, CoverageScreen, MainScreen
+from tui.screens import coverage as coverage_screen
 from tui.widgets import RowList
 
 
@@ -220,6 +221,67 @@ async def test_coverage_and_the_regions_own_indicators(mapped) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ComparisonScreen) and app.screen.concept_id == concepts["服务对象满意度"]
+
+
+async def test_coverage_shows_the_most_covered_concepts_first_then_every_concept(mapped, monkeypatch) -> None:
+    path, _concepts = mapped
+    monkeypatch.setattr(coverage_screen, "PREVIEW_ROWS", 2)
+    with Workspace(path) as workspace:
+        whole = compare.coverage(workspace)
+    app = make_app(path, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_library(app, pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen.complete and app.screen.coverage == whole
+        listed = rows(app, "coverage")
+        assert len(listed) == len(whole.rows) > 2
+        assert all(line.startswith(row.name[:12]) for line, row in zip(listed, whole.rows, strict=True))
+        assert f"{len(whole.rows)} concepts × 5 regions, most-covered first" in status(app, "coverage-status")
+
+
+async def test_coverage_after_a_decision_on_a_concept_opened_from_it_shows_the_decision(mapped) -> None:
+    path, concepts = mapped
+    app = make_app(path, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_library(app, pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        coverage = app.screen
+        assert isinstance(coverage, CoverageScreen)
+        assert rows(app, "coverage")[1].split()[:4] == ["居民参保率", "5", "of", "5"]
+        coverage.query_one("#coverage", RowList).move_to(1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ComparisonScreen) and app.screen.concept_id == concepts["参保率"]
+        await pilot.press("d")  # one member out: the concept is measured in 4 of the 5 regions
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is coverage and coverage.complete and not coverage.reading
+        row = next(row for row in rows(app, "coverage") if row.startswith("居民参保率"))
+        assert row.split()[1:4] == ["4", "of", "5"]
+
+
+async def test_coverage_that_cannot_be_worked_out_keeps_its_first_rows_and_says_so(mapped, monkeypatch) -> None:
+    path, _concepts = mapped
+    monkeypatch.setattr(coverage_screen, "PREVIEW_ROWS", 2)
+
+    def fail(*args, **kwargs):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(compare, "coverage", fail)
+    app = make_app(path, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_library(app, pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        line = status(app, "coverage-status")
+        assert "the 2 most-covered concepts × 5 regions" in line and "measured in every region" not in line
+        assert "reading the coverage failed: disk I/O error" in line and "working out" not in line
+        assert [row.split()[0] for row in rows(app, "coverage")] == ["服务对象满意度", "居民参保率"]
+        assert len(rows(app, "own")) > 0  # read before the coverage failed
+        assert any("reading the coverage failed" in message for message in notifications(app))
 
 
 async def test_a_library_that_cannot_be_read_says_so(mapped, monkeypatch) -> None:
