@@ -61,6 +61,8 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
         self._pending_redraw: tuple[str, set[str]] | None = None  # a decision waiting for the matcher
         self._saved_place: Place | None = None
         self._binding_state: tuple[bool, bool] | None = None
+        # (indicator, candidate) an undo or redo goes to before the matcher has relisted that candidate
+        self._wanted_candidate: tuple[int, int] | None = None
 
     @property
     def session(self) -> ReviewSession:
@@ -148,6 +150,12 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
         self._indicator_id = row.regional_indicator_id if row else None
         self.candidate_list = CandidateList(self._indicator_id, tuple(self.session.candidates(self._indicator_id)),
                                             cursor)
+        if self._wanted_candidate is not None:
+            ri_id, candidate_id = self._wanted_candidate
+            if ri_id != self._indicator_id:
+                self._wanted_candidate = None
+            else:
+                self._highlight_candidate(ri_id, candidate_id)
         self.show_detail()
 
     def show_detail(self) -> None:

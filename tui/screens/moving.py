@@ -110,10 +110,16 @@ class Moving(_Base):
         return True
 
     def _highlight_candidate(self, ri_id: int, candidate_id: int) -> None:
-        """Highlight a candidate of the indicator shown (when it is one)."""
+        """Highlight a candidate of the indicator shown; one the list does not hold yet (an undone rejection
+        waits for the matcher to list it again) is highlighted when the list is next drawn."""
         candidates = [row.candidate.id for row in self.candidate_rows]
-        if self._indicator_id == ri_id and candidate_id in candidates:
+        if self._indicator_id != ri_id:
+            return
+        if candidate_id in candidates:
+            self._wanted_candidate = None
             self.query_one("#candidates", RowList).move_to(candidates.index(candidate_id))
+        else:
+            self._wanted_candidate = (ri_id, candidate_id)
 
     def show_record(self, region: str, record_id: int, position: int = 0, focus: str = "#records") -> None:
         """Open a record (its region opened, the filter cleared) with the indicator at ``position`` highlighted."""
