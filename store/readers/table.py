@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from store.levels import DEPARTMENT_LEVEL1, Label, LevelTracker, canonical
 from store.model import Indicator
@@ -65,30 +66,36 @@ class Columns:
     def from_header(cls, kinds: list[str]) -> Columns:
         """Columns of a header given as the kinds of its cells; a header printed in two rows (年度指标值 |
         实际完成值 … above 指标性质 | 指标值 | 度量单位) is merged: the upper row names the lower value cell."""
-        level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, LEVEL3)), len(kinds))
-        name_at = max((i for i, k in enumerate(kinds) if k == LEVEL3), default=None)
-        after = [k for k in kinds[(name_at + 1 if name_at is not None else level_at):] if k in _SLOT_KINDS]
-        upper = [k for k in kinds[:level_at] if k in _SLOT_KINDS]
-        if upper:
-            merged = list(after)
-            claimed: set[int] = set()
-            for kind in upper:
-                spot = next((i for i, k in enumerate(merged) if k in (ANNUAL, PERIOD) and i not in claimed), None)
-                if kind in (ANNUAL, PERIOD) and spot is not None:
-                    merged[spot] = kind
-                    claimed.add(spot)
-                elif kind not in merged or kind in (ANNUAL, PERIOD):
-                    merged.append(kind)
-            after = merged
-        after = _nest_sub_columns(after)
-        if not any(k in (ANNUAL, PERIOD) for k in after):
-            after.insert(0, ANNUAL)
-        return cls(tuple(after), tuple(k for k in kinds[:level_at] if k == INDEX))
+        return _columns_of(tuple(kinds))
 
     @property
     def counted(self) -> tuple[str, ...]:
         """The columns that hold one value cell each in a flattened table (operator and unit join a value)."""
         return tuple(k for k in self.slots if k in (PERIOD, ANNUAL, ACTUAL, WEIGHT, SCORE))
+
+
+@lru_cache(maxsize=1024)
+def _columns_of(kinds: tuple[str, ...]) -> Columns:
+    """The columns of a header, worked out once per distinct header (a document repeats its header per table)."""
+    level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, LEVEL3)), len(kinds))
+    name_at = max((i for i, k in enumerate(kinds) if k == LEVEL3), default=None)
+    after = [k for k in kinds[(name_at + 1 if name_at is not None else level_at):] if k in _SLOT_KINDS]
+    upper = [k for k in kinds[:level_at] if k in _SLOT_KINDS]
+    if upper:
+        merged = list(after)
+        claimed: set[int] = set()
+        for kind in upper:
+            spot = next((i for i, k in enumerate(merged) if k in (ANNUAL, PERIOD) and i not in claimed), None)
+            if kind in (ANNUAL, PERIOD) and spot is not None:
+                merged[spot] = kind
+                claimed.add(spot)
+            elif kind not in merged or kind in (ANNUAL, PERIOD):
+                merged.append(kind)
+        after = merged
+    after = _nest_sub_columns(after)
+    if not any(k in (ANNUAL, PERIOD) for k in after):
+        after.insert(0, ANNUAL)
+    return Columns(tuple(after), tuple(k for k in kinds[:level_at] if k == INDEX))
 
 
 def _nest_sub_columns(kinds: list[str]) -> list[str]:
@@ -127,6 +134,7 @@ class TableResult:
         return sum(1 for i in self.indicators if i.annual_value and is_value(i.annual_value)) - self.orphan_values
 
 
+@lru_cache(maxsize=32768)
 def is_junk(text: str) -> bool:
     """Debris of a cut cell: a lone bracket or score ("(50分", "分)"), a lone 指标, a label's tail (意度指标)."""
     compact = squash(text)
@@ -368,7 +376,7 @@ class _Reader:
                     _place(token, self.pending, self.columns.slots, self.cell_per_line)
                 index += 1
                 continue
-            if is_stop(text) or starts_record(text) or field_word(text) in _BLOCK_FIELDS:
+            if _ends_table(text):
                 break
             kind = header_kind(text)
             if kind is not None or is_junk(text) or is_page_mark(text) or self._row_number(tokens, index):
@@ -404,6 +412,23 @@ class _Reader:
         self._apply_labels()
         self._flush()
         return index
+
+
+def _ends_table(text: str) -> bool:
+    """A cell that ends the table being read: a total or a note under it, or the next project's block."""
+    return is_stop(text) or starts_record(text) or field_word(text) in _BLOCK_FIELDS
+
+
+def holds_no_row(tokens: list[Token]) -> bool:
+    """Whether a table body is nothing but header words and complete level labels: with no cell that
+    could be an indicator's name or value, and none that ends the table, there is no row to read."""
+    for token in tokens:
+        text = token.text
+        if token.empty or _ends_table(text):
+            return False
+        if header_kind(text) is None and ((label := canonical(text)) is None or not label.exact):
+            return False
+    return True
 
 
 def read_rows(tokens: list[Token], columns: Columns, cell_per_line: bool, lines: list[str]) -> tuple[TableResult, int]:
@@ -511,5 +536,6 @@ def _value_groups(values: list[Token], size: int) -> list[list[Token]]:
     return [joined[i:i + size] for i in range(0, len(joined), size)]
 
 
-__all__ = ["VALUE_KINDS", "Columns", "TableResult", "flattened", "is_junk", "join_value", "read_flattened",
+__all__ = ["VALUE_KINDS", "Columns", "TableResult", "flattened", "holds_no_row", "is_junk", "join_value",
+           "read_flattened",
            "read_rows", "split_run_together"]
