@@ -44,7 +44,8 @@ from store.readers.vocabulary import (
     split_value_suffix,
     starts_record,
 )
-from store.text import clean_name, clean_value, squash
+from store.targets import parse_target
+from store.text import clean_name, clean_value, nfkc, squash
 
 _SLOT_KINDS = (PERIOD, ANNUAL, ACTUAL, OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER)
 _NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
@@ -53,6 +54,13 @@ _BLOCK_FIELDS = ("name", "department", "unit", "goal", "amount", "code")
 _JOINING = set(",，、(（《“和及与的对在")
 _BRACKETS = set("()（）[]【】{}《》<>\"'“”‘’,，、:：;；。.")
 _REASONS = ("原因", "偏差", "由于", "导致", "因为", "未完成", "已完成", "无偏差", "改进")
+# the longest a cell naming one indicator is taken to be when no level label or target value vouches for it
+_LONGEST_NAME = 40
+_SHOWN_PROSE = 30
+# a full stop, question or semicolon with more text after it: two sentences or clauses, not a name
+_SENTENCE_STOP = re.compile(r"[。！？；;!?](?=.)")
+# a short heading and a colon before text ("偏差原因：…", "指标解释：…"): a note, not a name
+_NOTE = re.compile(r"^[^，,、。:：]{2,10}[:：].{8,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +176,31 @@ def _label(tokens: list[Token], index: int, cell_per_line: bool) -> Label | None
     return label
 
 
+def reads_as_target(text: str | None) -> bool:
+    """Whether a value cell reads as a target by the value grammar, or as a number with its unit in the
+    grammar of store/targets.py ("合规医疗费用救助比例≥50%"), short enough to be one cell of a row."""
+    if not text:
+        return False
+    if is_value(text):
+        return True
+    target = parse_target(text)
+    return target is not None and target.number is not None and len(squash(text)) <= _LONGEST_NAME
+
+
+def is_prose(name: str, values: list[str | None]) -> bool:
+    """Whether a row with no level label of its own is a line of prose rather than an indicator: no cell
+    of it reads as a target value, and its text is no indicator's name (longer than a name is, two
+    sentences or clauses, a heading and a colon before text, or a sentence of clauses ending in a full
+    stop). Numbered names ("指标1：…") are names."""
+    if any(reads_as_target(value) for value in values):
+        return False
+    compact = squash(nfkc(name))
+    if _NUMBERED.match(compact):
+        return False
+    return (len(compact) > _LONGEST_NAME or bool(_SENTENCE_STOP.search(compact)) or bool(_NOTE.match(compact))
+            or (compact.endswith(("。", "！", "？")) and any(mark in compact for mark in "，,")))
+
+
 def _next_cell(tokens: list[Token], index: int) -> Token | None:
     for position in range(index + 1, len(tokens)):
         if not tokens[position].empty:
@@ -231,6 +264,7 @@ class _Pending:
     values: dict[str, str | None] = field(default_factory=dict)
     next_slot: int = 0
     lines: list[int] = field(default_factory=list)
+    labelled: bool = False  # a level label was read right before its name
 
 
 def _accepts(kind: str, token: Token, pending: _Pending, cell_per_line: bool) -> bool:
@@ -314,11 +348,16 @@ class _Reader:
         self.pending = None
         if pending is None:
             return
-        name = clean_name("".join(t.text for t in pending.name) if pending.name[0].spaced else " ".join(
-            t.text for t in pending.name))
+        printed = ("" if pending.name[0].spaced else " ").join(t.text for t in pending.name)
+        name = clean_name(printed)
         if not name or is_template_debris(name):
             return
         values = pending.values
+        if not pending.labelled and is_prose(printed, [values.get(k) for k in (ANNUAL, PERIOD, ACTUAL)]):
+            shown = name if len(name) <= _SHOWN_PROSE else name[:_SHOWN_PROSE - 1] + "…"
+            self.result.warnings.append((pending.name[0].line, f"prose under the indicator table, not read as an "
+                                                               f"indicator: {shown!r}"))
+            return
         annual = join_value(values.get(OPERATOR), values.get(ANNUAL), values.get(UNIT))
         period = join_value(None, values.get(PERIOD), None)
         if annual is None and period is not None and ANNUAL not in self.columns.slots:
@@ -392,6 +431,7 @@ class _Reader:
                 self.labels.append(token)
                 index += 1
                 continue
+            labelled = bool(self.labels)
             self._apply_labels()
             if (pending := self.pending) is not None and self._wrapped_name(pending, token):
                 pending.name.append(token)
@@ -407,7 +447,7 @@ class _Reader:
                 self.result.orphan_values += 1
                 self.result.warnings.append((token.line, f"value {text!r} has no indicator name before it"))
             else:
-                self.pending = _Pending([token], token.row, lines=[token.line])
+                self.pending = _Pending([token], token.row, lines=[token.line], labelled=labelled)
             index += 1
         self._apply_labels()
         self._flush()
