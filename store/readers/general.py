@@ -66,11 +66,11 @@ def detect(text: str) -> bool:
     return False
 
 
-@dataclass
+@dataclass(slots=True)
 class _HeaderRun:
     start: int
     end: int
-    kinds: list[str]
+    kinds: tuple[str, ...]
 
 
 @lru_cache(maxsize=4096)
@@ -127,7 +127,7 @@ def _header_runs(tokens: list[Token]) -> tuple[list[Token], list[_HeaderRun]]:
             index += 1
         levels = LEVEL1 in kinds or LEVEL2 in kinds
         if LEVEL3 in kinds or (levels and any(k in VALUE_KINDS for k in kinds)):
-            runs.append(_HeaderRun(start, index, kinds))
+            runs.append(_HeaderRun(start, index, tuple(kinds)))
     return expanded, runs
 
 
@@ -138,7 +138,7 @@ def _headerless_table(tokens: list[Token]) -> _HeaderRun | None:
             continue
         first, second = canonical(tokens[index].text), canonical(tokens[index + 1].text)
         if first and first.exact and first.is_level1_only and second and second.exact and second.is_level2_only:
-            return _HeaderRun(index, index, [])
+            return _HeaderRun(index, index, ())
     return None
 
 
@@ -201,7 +201,7 @@ def _year(tokens: list[Token]) -> int | None:
     return None
 
 
-def _read_table(body: list[Token], kinds: list[str], cell_per_line: bool, lines: list[str]
+def _read_table(body: list[Token], kinds: tuple[str, ...], cell_per_line: bool, lines: list[str]
                 ) -> tuple[TableResult, int]:
     """One table body read in order, or as a flattened table when that reads more of it."""
     if holds_no_row(body):
@@ -210,7 +210,7 @@ def _read_table(body: list[Token], kinds: list[str], cell_per_line: bool, lines:
     result, end = read_rows(body, columns, cell_per_line, lines)
     if flattened(body[:end]):
         scattered = list(dict.fromkeys(k for t in body[:end] if not t.empty and (k := header_kind(t.text)) is not None))
-        alternative = read_flattened(body[:end], Columns.from_header(kinds + scattered), lines)
+        alternative = read_flattened(body[:end], Columns.from_header([*kinds, *scattered]), lines)
         if alternative.quality > result.quality:
             result = alternative
     return result, end

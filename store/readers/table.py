@@ -7,6 +7,7 @@ as a list of names and a list of value groups, paired in order.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -71,7 +72,7 @@ class Columns:
     leading: tuple[str, ...] = ()  # columns printed left of the levels (序号)
 
     @classmethod
-    def from_header(cls, kinds: list[str]) -> Columns:
+    def from_header(cls, kinds: Sequence[str]) -> Columns:
         """Columns of a header given as the kinds of its cells; a header printed in two rows (年度指标值 |
         实际完成值 … above 指标性质 | 指标值 | 度量单位) is merged: the upper row names the lower value cell."""
         return _columns_of(tuple(kinds))
