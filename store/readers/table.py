@@ -355,9 +355,7 @@ class _Reader:
             return
         values = pending.values
         if not pending.labelled and is_prose(printed, [values.get(k) for k in (ANNUAL, PERIOD, ACTUAL)]):
-            shown = name if len(name) <= _SHOWN_PROSE else name[:_SHOWN_PROSE - 1] + "…"
-            self.result.warnings.append((pending.name[0].line, f"prose under the indicator table, not read as an "
-                                                               f"indicator: {shown!r}"))
+            self._warn_prose(pending, name)
             return
         annual = join_value(values.get(OPERATOR), values.get(ANNUAL), values.get(UNIT))
         period = join_value(None, values.get(PERIOD), None)
@@ -373,6 +371,20 @@ class _Reader:
             level1_raw=self.tracker.level1_raw, level2_raw=self.tracker.level2_raw,
             actual_value=clean_value(normalize_operators(actual)) if actual else None,
         ))
+
+    def _warn_prose(self, pending: _Pending, name: str) -> None:
+        """One warning per line of a prose row: its name's line, and the lines of any cells placed after it
+        (a table copied one cell per line takes the next line of prose as the value)."""
+        shown_lines = {pending.name[0].line}
+        texts = [(pending.name[0].line, name)]
+        for line, text in zip(pending.lines[1:], pending.values.values(), strict=False):
+            if text and line not in shown_lines:
+                shown_lines.add(line)
+                texts.append((line, text))
+        for line, text in texts:
+            shown = text if len(text) <= _SHOWN_PROSE else text[:_SHOWN_PROSE - 1] + "…"
+            self.result.warnings.append((line, f"prose under the indicator table, not read as an indicator: "
+                                               f"{shown!r}"))
 
     def _wrapped_name(self, pending: _Pending, token: Token) -> bool:
         """A name cell whose text went on in the next printed row: the name stops on a comma or a

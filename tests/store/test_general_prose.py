@@ -54,6 +54,19 @@ def test_prose_between_two_tables_leaves_both_tables_whole() -> None:
     assert all(w.line in (6, 7) for w in document.warnings)
 
 
+def test_prose_in_a_table_copied_one_cell_per_line_is_warned_about_line_by_line() -> None:
+    """Copied one cell per line, a line of prose would take the next one as its value: both are warned
+    about, each by its own line."""
+    cells = ["项目名称", "老年人健康管理", "一级指标", "二级指标", "三级指标", "指标值",
+             "产出指标", "数量指标", "健康体检人数", "≥5000人", "时效指标", "体检完成时间", "2023年12月底前",
+             "以上指标根据上年度实际完成情况和本年度工作计划测算，体检人数较上年有所增加。",
+             "由于本年度新增两个乡镇卫生院参与体检，预计覆盖面将进一步扩大；所需资金已列入年初预算。"]
+    document = read_text("\n|\n".join(cells) + "\n|\n", "cells.txt")
+    assert [(i.name, i.annual_value) for r in document.records for i in r.indicators] == [
+        ("健康体检人数", "≥5000人"), ("体检完成时间", "2023年12月底前")]
+    assert _prose_lines(document) == [27, 29]
+
+
 def test_a_row_with_a_level_label_or_a_target_stays_an_indicator() -> None:
     """A long name under its own level label (a table cut off before the value), or with a target value
     the grammar reads, is a row, however long."""
