@@ -57,6 +57,8 @@ _BRACKETS = set("()（）[]【】{}《》<>\"'“”‘’,，、:：;；。.")
 _REASONS = ("原因", "偏差", "由于", "导致", "因为", "未完成", "已完成", "无偏差", "改进")
 # the longest a cell naming one indicator is taken to be when no level label or target value vouches for it
 _LONGEST_NAME = 40
+# how much of a cell is looked at to judge it: more than any name or value is long
+_LOOKED_AT = 400
 _SHOWN_PROSE = 30
 # a full stop, question or semicolon with more text after it: two sentences or clauses, not a name
 _SENTENCE_STOP = re.compile(r"[。！？；;!?](?=.)")
@@ -180,7 +182,7 @@ def _label(tokens: list[Token], index: int, cell_per_line: bool) -> Label | None
 def reads_as_target(text: str | None) -> bool:
     """Whether a value cell reads as a target by the value grammar, or as a number with its unit in the
     grammar of store/targets.py ("合规医疗费用救助比例≥50%"), short enough to be one cell of a row."""
-    if not text:
+    if not text or len(text) > _LOOKED_AT:
         return False
     if is_value(text):
         return True
@@ -195,7 +197,7 @@ def is_prose(name: str, values: list[str | None]) -> bool:
     stop). Numbered names ("指标1：…") are names."""
     if any(reads_as_target(value) for value in values):
         return False
-    compact = squash(nfkc(name))
+    compact = squash(nfkc(name[:_LOOKED_AT]))
     if _NUMBERED.match(compact):
         return False
     return (len(compact) > _LONGEST_NAME or bool(_SENTENCE_STOP.search(compact)) or bool(_NOTE.match(compact))
