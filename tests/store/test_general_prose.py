@@ -67,6 +67,19 @@ def test_prose_in_a_table_copied_one_cell_per_line_is_warned_about_line_by_line(
     assert _prose_lines(document) == [27, 29]
 
 
+def test_prose_right_under_the_header_and_between_rows_is_left_out() -> None:
+    text = ("项目名称\t某某项目\n一级指标\t二级指标\t三级指标\t指标值\n"
+            "注意：本表指标值均为年度目标，由项目单位根据实际情况填写，不得空项。\n"
+            "产出指标\t数量指标\t健康体检人数\t≥5000人\n"
+            "\t\t体检覆盖率\t≥90%\n"
+            "请各单位于每年3月底前报送上年度绩效自评结果，并对偏差原因进行说明，提出改进措施。\n"
+            "效益指标\t社会效益指标\t老年人健康水平\t稳步提高\n")
+    document = read_text(text, "rows.txt")
+    assert [(i.level2, i.name, i.line) for r in document.records for i in r.indicators] == [
+        ("数量指标", "健康体检人数", 4), ("数量指标", "体检覆盖率", 5), ("社会效益指标", "老年人健康水平", 7)]
+    assert _prose_lines(document) == [3, 6]
+
+
 def test_a_row_with_a_level_label_or_a_target_stays_an_indicator() -> None:
     """A long name under its own level label (a table cut off before the value), or with a target value
     the grammar reads, is a row, however long."""
