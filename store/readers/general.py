@@ -233,9 +233,14 @@ def read(text: str, source: str) -> Document:
     before = block
     for number, run in enumerate(runs):
         end_of_body = runs[number + 1].start if number + 1 < len(runs) else len(tokens)
-        body = split_run_together(tokens[run.end:end_of_body], stream.cell_per_line)
-        cell_per_line = stream.cell_per_line or _one_cell_per_row(body)
-        result, stop = _read_table(body, run.kinds, cell_per_line, stream.lines)
+        body = tokens[run.end:end_of_body]
+        if holds_no_row(body):
+            # a header repeated over template words only (a page break, a copy gone wrong): no row to read
+            result, stop = TableResult(), len(body)
+        else:
+            body = split_run_together(body, stream.cell_per_line)
+            cell_per_line = stream.cell_per_line or _one_cell_per_row(body)
+            result, stop = _read_table(body, run.kinds, cell_per_line, stream.lines)
         if not draft.line:
             draft.line = tokens[run.start].line if run.start < len(tokens) else 0
         draft.tables.append(result)

@@ -100,7 +100,11 @@ def _join_wrapped(parts: list[str]) -> str:
 
 def _character_spaced(text: str) -> bool:
     """OCR spacing: "数 量 指 标 资 金 到 位 率 1 0 0 %", where a single space parts characters, not cells."""
-    parts = text.split()
+    return _characters(text.split())
+
+
+def _characters(parts: list[str]) -> bool:
+    """Whether the pieces of a row cut at spaces are mostly single characters (OCR spacing)."""
     return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) * 5 >= len(parts) * 3
 
 
@@ -124,7 +128,9 @@ def split_row(line: str) -> tuple[list[str], bool]:
     if _WIDE_GAP.search(line):
         return [_cell(part) for part in _WIDE_SPLIT.split(line.strip())], False
     # the cells of a character-spaced row run together: the vocabulary and the value grammar cut them
-    parts = _SINGLE_SPACE.sub("", line.strip()).split() if _character_spaced(line) else line.split()
+    parts = line.split()
+    if _characters(parts):
+        parts = _SINGLE_SPACE.sub("", line.strip()).split()
     return parts, len(parts) > 1
 
 
@@ -222,7 +228,5 @@ def read_stream(text: str) -> Stream:
         if not line.strip() or (len(line) < 40 and is_page_mark(line)):
             continue
         parts, spaced = split_row(line)
-        for part in parts:
-            if part:
-                tokens.append(Token(part, number, number, spaced))
+        tokens.extend([Token(part, number, number, spaced) for part in parts if part])
     return Stream(join_fragments(tokens), lines, cell_per_line=False)

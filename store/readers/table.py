@@ -474,16 +474,24 @@ def _ends_table(text: str) -> bool:
     return is_stop(text) or starts_record(text) or field_word(text) in _BLOCK_FIELDS
 
 
+@lru_cache(maxsize=32768)
+def _passed_over(text: str) -> bool:
+    """A cell the ordered reading passes over or keeps as a level, and that the cutting of run-together cells
+    leaves whole: a complete level label, or a header word (one of fewer than six characters unless it also
+    reads as a label), never one that ends the table."""
+    if _ends_table(text):
+        return False
+    label = canonical(text)
+    if label is not None and label.exact:
+        return True
+    return header_kind(text) is not None and (len(text) < 6 or label is not None)
+
+
 def holds_no_row(tokens: list[Token]) -> bool:
     """Whether a table body is nothing but header words and complete level labels: with no cell that
-    could be an indicator's name or value, and none that ends the table, there is no row to read."""
-    for token in tokens:
-        text = token.text
-        if token.empty or _ends_table(text):
-            return False
-        if header_kind(text) is None and ((label := canonical(text)) is None or not label.exact):
-            return False
-    return True
+    could be an indicator's name or value, and none that ends the table, there is no row to read (and
+    cutting its cells changes nothing)."""
+    return all(not token.empty and _passed_over(token.text) for token in tokens)
 
 
 def read_rows(tokens: list[Token], columns: Columns, cell_per_line: bool, lines: list[str]) -> tuple[TableResult, int]:
