@@ -190,13 +190,10 @@ def reads_as_target(text: str | None) -> bool:
     return target is not None and target.number is not None and len(squash(text)) <= _LONGEST_NAME
 
 
-def is_prose(name: str, values: list[str | None]) -> bool:
-    """Whether a row with no level label of its own is a line of prose rather than an indicator: no cell
-    of it reads as a target value, and its text is no indicator's name (longer than a name is, two
-    sentences or clauses, a heading and a colon before text, or a sentence of clauses ending in a full
-    stop). Numbered names ("指标1：…") are names."""
-    if any(reads_as_target(value) for value in values):
-        return False
+def is_prose(name: str) -> bool:
+    """Whether a cell's text is no indicator's name but prose: longer than a name is, two sentences or
+    clauses, a heading and a colon before text, or a sentence of clauses ending in a full stop. Numbered
+    names ("指标1：…") are names."""
     compact = squash(nfkc(name[:_LOOKED_AT]))
     if _NUMBERED.match(compact):
         return False
@@ -356,7 +353,7 @@ class _Reader:
         if not name or is_template_debris(name):
             return
         values = pending.values
-        if not pending.labelled and is_prose(printed, [values.get(k) for k in (ANNUAL, PERIOD, ACTUAL)]):
+        if not pending.labelled and not self._vouched(values) and is_prose(printed):
             self._warn_prose(pending, name)
             return
         annual = join_value(values.get(OPERATOR), values.get(ANNUAL), values.get(UNIT))
@@ -373,6 +370,15 @@ class _Reader:
             level1_raw=self.tracker.level1_raw, level2_raw=self.tracker.level2_raw,
             actual_value=clean_value(normalize_operators(actual)) if actual else None,
         ))
+
+    def _vouched(self, values: dict[str, str | None]) -> bool:
+        """Whether a row's value cells make it a row whatever its name reads like: any value cell printed in
+        its row; in a table copied one cell per line, where the next line is taken as the value whatever
+        it is, only a value that reads as a target."""
+        cells = [text for kind in (ANNUAL, PERIOD, ACTUAL) if (text := values.get(kind))]
+        if self.cell_per_line:
+            return any(reads_as_target(text) for text in cells)
+        return bool(cells)
 
     def _warn_prose(self, pending: _Pending, name: str) -> None:
         """One warning per line of a prose row: its name's line, and the lines of any cells placed after it
