@@ -17,8 +17,16 @@ from store.model import Document, Indicator, ParseWarning, Record
 from store.readers.common import ReadError, most_common
 from store.readers.fields import Fields, fallback_unit, read_fields
 from store.readers.stream import Token, read_stream
-from store.readers.table import Columns, TableResult, flattened, read_flattened, read_rows, split_run_together
-from store.readers.vocabulary import HEADER_WORDS, LEVEL1, LEVEL2, LEVEL3, TABLE, VALUE_KINDS, header_kind
+from store.readers.table import (
+    Columns,
+    TableResult,
+    flattened,
+    holds_no_row,
+    read_flattened,
+    read_rows,
+    split_run_together,
+)
+from store.readers.vocabulary import HEADER_WORDS, LEVEL1, LEVEL2, LEVEL3, VALUE_KINDS, header_kind
 from store.text import nfkc, short_region, squash
 
 NAME = "general"
@@ -58,11 +66,11 @@ def detect(text: str) -> bool:
     return False
 
 
-@dataclass
+@dataclass(slots=True)
 class _HeaderRun:
     start: int
     end: int
-    kinds: list[str]
+    kinds: tuple[str, ...]
 
 
 @lru_cache(maxsize=4096)
@@ -87,30 +95,39 @@ def _segment(text: str) -> tuple[str, ...] | None:
 
 def _header_runs(tokens: list[Token]) -> tuple[list[Token], list[_HeaderRun]]:
     """Runs of header cells that announce an indicator table: they name the 三级指标 column, or levels
-    and a value column."""
+    and a value column. Each cell's header kind is looked up once ("" for an empty cell, which a run
+    passes over)."""
     expanded: list[Token] = []
+    kinds_at: list[str | None] = []
     for token in tokens:
-        words = None if token.empty or header_kind(token.text) is not None else _segment(token.text)
+        if token.empty:
+            expanded.append(token)
+            kinds_at.append("")
+            continue
+        kind = header_kind(token.text)
+        words = _segment(token.text) if kind is None else None
         if words:
             expanded.extend(Token(word, token.line, token.row, token.spaced) for word in words)
+            kinds_at.extend(header_kind(word) for word in words)
         else:
             expanded.append(token)
+            kinds_at.append(kind)
     runs: list[_HeaderRun] = []
     index = 0
-    while index < len(expanded):
-        kind = None if expanded[index].empty else header_kind(expanded[index].text)
-        if kind is None:
+    count = len(expanded)
+    while index < count:
+        if not kinds_at[index]:
             index += 1
             continue
         start = index
         kinds: list[str] = []
-        while index < len(expanded) and (expanded[index].empty or header_kind(expanded[index].text) is not None):
-            if not expanded[index].empty:
-                kinds.append(header_kind(expanded[index].text) or TABLE)
+        while index < count and (kind := kinds_at[index]) is not None:
+            if kind:
+                kinds.append(kind)
             index += 1
         levels = LEVEL1 in kinds or LEVEL2 in kinds
         if LEVEL3 in kinds or (levels and any(k in VALUE_KINDS for k in kinds)):
-            runs.append(_HeaderRun(start, index, kinds))
+            runs.append(_HeaderRun(start, index, tuple(kinds)))
     return expanded, runs
 
 
@@ -121,7 +138,7 @@ def _headerless_table(tokens: list[Token]) -> _HeaderRun | None:
             continue
         first, second = canonical(tokens[index].text), canonical(tokens[index + 1].text)
         if first and first.exact and first.is_level1_only and second and second.exact and second.is_level2_only:
-            return _HeaderRun(index, index, [])
+            return _HeaderRun(index, index, ())
     return None
 
 
@@ -162,6 +179,8 @@ def _indicators(draft: _Draft) -> list[Indicator]:
 def _one_cell_per_row(body: list[Token]) -> bool:
     """Whether a table was copied one cell per line (rows of one cell, even after cutting run-together
     cells): then a value on the line after its name is still that name's."""
+    if len(body) < 4:
+        return False
     cells_per_row = Counter(token.row for token in body if not token.empty)
     rows = len(cells_per_row)
     return rows >= 4 and sum(1 for count in cells_per_row.values() if count == 1) * 4 >= rows * 3
@@ -182,14 +201,16 @@ def _year(tokens: list[Token]) -> int | None:
     return None
 
 
-def _read_table(body: list[Token], kinds: list[str], cell_per_line: bool, lines: list[str]
+def _read_table(body: list[Token], kinds: tuple[str, ...], cell_per_line: bool, lines: list[str]
                 ) -> tuple[TableResult, int]:
     """One table body read in order, or as a flattened table when that reads more of it."""
+    if holds_no_row(body):
+        return TableResult(), len(body)
     columns = Columns.from_header(kinds)
     result, end = read_rows(body, columns, cell_per_line, lines)
     if flattened(body[:end]):
         scattered = list(dict.fromkeys(k for t in body[:end] if not t.empty and (k := header_kind(t.text)) is not None))
-        alternative = read_flattened(body[:end], Columns.from_header(kinds + scattered), lines)
+        alternative = read_flattened(body[:end], Columns.from_header([*kinds, *scattered]), lines)
         if alternative.quality > result.quality:
             result = alternative
     return result, end
@@ -212,9 +233,14 @@ def read(text: str, source: str) -> Document:
     before = block
     for number, run in enumerate(runs):
         end_of_body = runs[number + 1].start if number + 1 < len(runs) else len(tokens)
-        body = split_run_together(tokens[run.end:end_of_body], stream.cell_per_line)
-        cell_per_line = stream.cell_per_line or _one_cell_per_row(body)
-        result, stop = _read_table(body, run.kinds, cell_per_line, stream.lines)
+        body = tokens[run.end:end_of_body]
+        if holds_no_row(body):
+            # a header repeated over template words only (a page break, a copy gone wrong): no row to read
+            result, stop = TableResult(), len(body)
+        else:
+            body = split_run_together(body, stream.cell_per_line)
+            cell_per_line = stream.cell_per_line or _one_cell_per_row(body)
+            result, stop = _read_table(body, run.kinds, cell_per_line, stream.lines)
         if not draft.line:
             draft.line = tokens[run.start].line if run.start < len(tokens) else 0
         draft.tables.append(result)

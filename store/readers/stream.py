@@ -100,7 +100,11 @@ def _join_wrapped(parts: list[str]) -> str:
 
 def _character_spaced(text: str) -> bool:
     """OCR spacing: "数 量 指 标 资 金 到 位 率 1 0 0 %", where a single space parts characters, not cells."""
-    parts = text.split()
+    return _characters(text.split())
+
+
+def _characters(parts: list[str]) -> bool:
+    """Whether the pieces of a row cut at spaces are mostly single characters (OCR spacing)."""
     return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) * 5 >= len(parts) * 3
 
 
@@ -124,7 +128,9 @@ def split_row(line: str) -> tuple[list[str], bool]:
     if _WIDE_GAP.search(line):
         return [_cell(part) for part in _WIDE_SPLIT.split(line.strip())], False
     # the cells of a character-spaced row run together: the vocabulary and the value grammar cut them
-    parts = _SINGLE_SPACE.sub("", line.strip()).split() if _character_spaced(line) else line.split()
+    parts = line.split()
+    if _characters(parts):
+        parts = _SINGLE_SPACE.sub("", line.strip()).split()
     return parts, len(parts) > 1
 
 
@@ -143,58 +149,71 @@ def _vocabulary(text: str) -> bool:
     return (label is not None and label.exact) or exact_word(text)
 
 
-def _joinable(token: Token, first: bool) -> bool:
-    """A piece that may be part of a cut word: short, not a value of its own, not a lone bracket first."""
-    text = token.text
-    if token.empty or len(text) > 12:
+_NOT_FIRST = frozenset(")）]】,，、:：;；")
+_LONGEST_PIECE = 12
+_LONGEST_JOINED = 24
+
+
+@lru_cache(maxsize=32768)
+def _joined_width(pieces: tuple[str | None, ...]) -> int:
+    """How many of the cells ``pieces`` (None: an empty cell) join into one template word, counted from the
+    first; 0 when they make none. A piece may be part of a cut word when it is short and not a value of its
+    own; more than three pieces join only when each is one character."""
+    first = pieces[0]
+    assert first is not None
+    joined = first
+    single = len(first) == 1
+    best = 0
+    for width in range(2, len(pieces) + 1):
+        piece = pieces[width - 1]
+        if piece is None or len(piece) > _LONGEST_PIECE or _NUMBER.fullmatch(piece):
+            break
+        single = single and len(piece) == 1
+        if width > 3 and not single:
+            break
+        joined += piece
+        if len(joined) > _LONGEST_JOINED:
+            break
+        if joined[-1] in _WORD_ENDINGS and _vocabulary(joined) and not _two_labels(first, joined[len(first):]):
+            best = width
+    return best
+
+
+def _two_labels(first: str, rest: str) -> bool:
+    """Whether the first piece is already a complete label and the rest is a label of its own: two cells,
+    not one ("满意度指标" "满意度指标")."""
+    label = canonical(first)
+    if label is None or not label.exact:
         return False
-    if first:
-        return text[0] not in ")）]】,，、:：;；"
-    return not _NUMBER.fullmatch(text)
+    other = canonical(rest)
+    return other is not None and other.exact
 
 
 def join_fragments(tokens: list[Token]) -> list[Token]:
     """Cells that a wrap or a conversion cut in pieces, joined back where the pieces make a template word:
-    "项目完成" + "指标", "一级" + "指标", "产出" + "指标" + "(50分", "绩" "效" "指" "标"."""
+    "项目完成" + "指标", "一级" + "指标", "产出" + "指标" + "(50分", "绩" "效" "指" "标".
+
+    The answer for a run of cells depends on their texts only, so a line that repeats template words
+    thousands of times is decided once per distinct run."""
+    texts = [None if token.empty else token.text for token in tokens]
     out: list[Token] = []
     index = 0
     count = len(tokens)
     while index < count:
         token = tokens[index]
-        joined = None
-        if _joinable(token, first=True):
-            best = 0
-            for width in range(2, _MAX_JOIN + 1):
-                if index + width > count:
-                    break
-                piece = tokens[index + width - 1]
-                if not _joinable(piece, first=False):
-                    break
-                if width > 3 and any(len(t.text) > 1 for t in tokens[index:index + width]):
-                    break
-                text = "".join(t.text for t in tokens[index:index + width])
-                if len(text) <= 24 and _vocabulary(text) and not _vocabulary_prefix_split(tokens, index, width):
-                    best = width
-            if best:
-                text = "".join(t.text for t in tokens[index:index + best])
-                joined = Token(text, token.line, token.row, token.spaced)
-                index += best
-        if joined is None:
+        text = texts[index]
+        best = 0
+        if text is not None and len(text) <= _LONGEST_PIECE and text[0] not in _NOT_FIRST and index + 1 < count:
+            reach = _MAX_JOIN if len(text) == 1 else 3
+            best = _joined_width(tuple(texts[index:index + reach]))
+        if best:
+            out.append(Token("".join(t.text for t in tokens[index:index + best]), token.line, token.row,
+                             token.spaced))
+            index += best
+        else:
             out.append(token)
             index += 1
-        else:
-            out.append(joined)
     return out
-
-
-def _vocabulary_prefix_split(tokens: list[Token], index: int, width: int) -> bool:
-    """Whether the first piece is already a complete label and the rest is a label of its own: two cells,
-    not one ("满意度指标" "满意度指标")."""
-    first = canonical(tokens[index].text)
-    if first is None or not first.exact:
-        return False
-    rest = canonical("".join(t.text for t in tokens[index + 1:index + width]))
-    return rest is not None and rest.exact
 
 
 def read_stream(text: str) -> Stream:
@@ -209,7 +228,5 @@ def read_stream(text: str) -> Stream:
         if not line.strip() or (len(line) < 40 and is_page_mark(line)):
             continue
         parts, spaced = split_row(line)
-        for part in parts:
-            if part:
-                tokens.append(Token(part, number, number, spaced))
+        tokens.extend([Token(part, number, number, spaced) for part in parts if part])
     return Stream(join_fragments(tokens), lines, cell_per_line=False)

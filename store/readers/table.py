@@ -7,7 +7,9 @@ as a list of names and a list of value groups, paired in order.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from store.levels import DEPARTMENT_LEVEL1, Label, LevelTracker, canonical
 from store.model import Indicator
@@ -43,7 +45,8 @@ from store.readers.vocabulary import (
     split_value_suffix,
     starts_record,
 )
-from store.text import clean_name, clean_value, squash
+from store.targets import parse_target
+from store.text import clean_name, clean_value, nfkc, squash
 
 _SLOT_KINDS = (PERIOD, ANNUAL, ACTUAL, OPERATOR, UNIT, WEIGHT, SCORE, REASON, OTHER)
 _NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
@@ -52,6 +55,15 @@ _BLOCK_FIELDS = ("name", "department", "unit", "goal", "amount", "code")
 _JOINING = set(",，、(（《“和及与的对在")
 _BRACKETS = set("()（）[]【】{}《》<>\"'“”‘’,，、:：;；。.")
 _REASONS = ("原因", "偏差", "由于", "导致", "因为", "未完成", "已完成", "无偏差", "改进")
+# the longest a cell naming one indicator is taken to be when no level label or target value vouches for it
+_LONGEST_NAME = 40
+# how much of a cell is looked at to judge it: more than any name or value is long
+_LOOKED_AT = 400
+_SHOWN_PROSE = 30
+# a full stop, question or semicolon with more text after it: two sentences or clauses, not a name
+_SENTENCE_STOP = re.compile(r"[。！？；;!?](?=.)")
+# a short heading and a colon before text ("偏差原因：…", "指标解释：…"): a note, not a name
+_NOTE = re.compile(r"^[^，,、。:：]{2,10}[:：].{8,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,33 +74,39 @@ class Columns:
     leading: tuple[str, ...] = ()  # columns printed left of the levels (序号)
 
     @classmethod
-    def from_header(cls, kinds: list[str]) -> Columns:
+    def from_header(cls, kinds: Sequence[str]) -> Columns:
         """Columns of a header given as the kinds of its cells; a header printed in two rows (年度指标值 |
         实际完成值 … above 指标性质 | 指标值 | 度量单位) is merged: the upper row names the lower value cell."""
-        level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, LEVEL3)), len(kinds))
-        name_at = max((i for i, k in enumerate(kinds) if k == LEVEL3), default=None)
-        after = [k for k in kinds[(name_at + 1 if name_at is not None else level_at):] if k in _SLOT_KINDS]
-        upper = [k for k in kinds[:level_at] if k in _SLOT_KINDS]
-        if upper:
-            merged = list(after)
-            claimed: set[int] = set()
-            for kind in upper:
-                spot = next((i for i, k in enumerate(merged) if k in (ANNUAL, PERIOD) and i not in claimed), None)
-                if kind in (ANNUAL, PERIOD) and spot is not None:
-                    merged[spot] = kind
-                    claimed.add(spot)
-                elif kind not in merged or kind in (ANNUAL, PERIOD):
-                    merged.append(kind)
-            after = merged
-        after = _nest_sub_columns(after)
-        if not any(k in (ANNUAL, PERIOD) for k in after):
-            after.insert(0, ANNUAL)
-        return cls(tuple(after), tuple(k for k in kinds[:level_at] if k == INDEX))
+        return _columns_of(tuple(kinds))
 
     @property
     def counted(self) -> tuple[str, ...]:
         """The columns that hold one value cell each in a flattened table (operator and unit join a value)."""
         return tuple(k for k in self.slots if k in (PERIOD, ANNUAL, ACTUAL, WEIGHT, SCORE))
+
+
+@lru_cache(maxsize=1024)
+def _columns_of(kinds: tuple[str, ...]) -> Columns:
+    """The columns of a header, worked out once per distinct header (a document repeats its header per table)."""
+    level_at = next((i for i, k in enumerate(kinds) if k in (LEVEL1, LEVEL2, LEVEL3)), len(kinds))
+    name_at = max((i for i, k in enumerate(kinds) if k == LEVEL3), default=None)
+    after = [k for k in kinds[(name_at + 1 if name_at is not None else level_at):] if k in _SLOT_KINDS]
+    upper = [k for k in kinds[:level_at] if k in _SLOT_KINDS]
+    if upper:
+        merged = list(after)
+        claimed: set[int] = set()
+        for kind in upper:
+            spot = next((i for i, k in enumerate(merged) if k in (ANNUAL, PERIOD) and i not in claimed), None)
+            if kind in (ANNUAL, PERIOD) and spot is not None:
+                merged[spot] = kind
+                claimed.add(spot)
+            elif kind not in merged or kind in (ANNUAL, PERIOD):
+                merged.append(kind)
+        after = merged
+    after = _nest_sub_columns(after)
+    if not any(k in (ANNUAL, PERIOD) for k in after):
+        after.insert(0, ANNUAL)
+    return Columns(tuple(after), tuple(k for k in kinds[:level_at] if k == INDEX))
 
 
 def _nest_sub_columns(kinds: list[str]) -> list[str]:
@@ -127,6 +145,7 @@ class TableResult:
         return sum(1 for i in self.indicators if i.annual_value and is_value(i.annual_value)) - self.orphan_values
 
 
+@lru_cache(maxsize=32768)
 def is_junk(text: str) -> bool:
     """Debris of a cut cell: a lone bracket or score ("(50分", "分)"), a lone 指标, a label's tail (意度指标)."""
     compact = squash(text)
@@ -158,6 +177,28 @@ def _label(tokens: list[Token], index: int, cell_per_line: bool) -> Label | None
                 and (cell_per_line or following.row == token.row) and canonical(following.text) is None):
             return Label(squash(token.text), exact=False)
     return label
+
+
+def reads_as_target(text: str | None) -> bool:
+    """Whether a value cell reads as a target by the value grammar, or as a number with its unit in the
+    grammar of store/targets.py ("合规医疗费用救助比例≥50%"), short enough to be one cell of a row."""
+    if not text or len(text) > _LOOKED_AT:
+        return False
+    if is_value(text):
+        return True
+    target = parse_target(text)
+    return target is not None and target.number is not None and len(squash(text)) <= _LONGEST_NAME
+
+
+def is_prose(name: str) -> bool:
+    """Whether a cell's text is no indicator's name but prose: longer than a name is, two sentences or
+    clauses, a heading and a colon before text, or a sentence of clauses ending in a full stop. Numbered
+    names ("指标1：…") are names."""
+    compact = squash(nfkc(name[:_LOOKED_AT]))
+    if _NUMBERED.match(compact):
+        return False
+    return (len(compact) > _LONGEST_NAME or bool(_SENTENCE_STOP.search(compact)) or bool(_NOTE.match(compact))
+            or (compact.endswith(("。", "！", "？")) and any(mark in compact for mark in "，,")))
 
 
 def _next_cell(tokens: list[Token], index: int) -> Token | None:
@@ -223,6 +264,7 @@ class _Pending:
     values: dict[str, str | None] = field(default_factory=dict)
     next_slot: int = 0
     lines: list[int] = field(default_factory=list)
+    labelled: bool = False  # a level label was read right before its name
 
 
 def _accepts(kind: str, token: Token, pending: _Pending, cell_per_line: bool) -> bool:
@@ -306,11 +348,14 @@ class _Reader:
         self.pending = None
         if pending is None:
             return
-        name = clean_name("".join(t.text for t in pending.name) if pending.name[0].spaced else " ".join(
-            t.text for t in pending.name))
+        printed = ("" if pending.name[0].spaced else " ").join(t.text for t in pending.name)
+        name = clean_name(printed)
         if not name or is_template_debris(name):
             return
         values = pending.values
+        if not pending.labelled and not self._vouched(values) and is_prose(printed):
+            self._warn_prose(pending, name)
+            return
         annual = join_value(values.get(OPERATOR), values.get(ANNUAL), values.get(UNIT))
         period = join_value(None, values.get(PERIOD), None)
         if annual is None and period is not None and ANNUAL not in self.columns.slots:
@@ -325,6 +370,29 @@ class _Reader:
             level1_raw=self.tracker.level1_raw, level2_raw=self.tracker.level2_raw,
             actual_value=clean_value(normalize_operators(actual)) if actual else None,
         ))
+
+    def _vouched(self, values: dict[str, str | None]) -> bool:
+        """Whether a row's value cells make it a row whatever its name reads like: any value cell printed in
+        its row; in a table copied one cell per line, where the next line is taken as the value whatever
+        it is, only a value that reads as a target."""
+        cells = [text for kind in (ANNUAL, PERIOD, ACTUAL) if (text := values.get(kind))]
+        if self.cell_per_line:
+            return any(reads_as_target(text) for text in cells)
+        return bool(cells)
+
+    def _warn_prose(self, pending: _Pending, name: str) -> None:
+        """One warning per line of a prose row: its name's line, and the lines of any cells placed after it
+        (a table copied one cell per line takes the next line of prose as the value)."""
+        shown_lines = {pending.name[0].line}
+        texts = [(pending.name[0].line, name)]
+        for line, text in zip(pending.lines[1:], pending.values.values(), strict=False):
+            if text and line not in shown_lines:
+                shown_lines.add(line)
+                texts.append((line, text))
+        for line, text in texts:
+            shown = text if len(text) <= _SHOWN_PROSE else text[:_SHOWN_PROSE - 1] + "…"
+            self.result.warnings.append((line, f"prose under the indicator table, not read as an indicator: "
+                                               f"{shown!r}"))
 
     def _wrapped_name(self, pending: _Pending, token: Token) -> bool:
         """A name cell whose text went on in the next printed row: the name stops on a comma or a
@@ -368,7 +436,7 @@ class _Reader:
                     _place(token, self.pending, self.columns.slots, self.cell_per_line)
                 index += 1
                 continue
-            if is_stop(text) or starts_record(text) or field_word(text) in _BLOCK_FIELDS:
+            if _ends_table(text):
                 break
             kind = header_kind(text)
             if kind is not None or is_junk(text) or is_page_mark(text) or self._row_number(tokens, index):
@@ -384,6 +452,7 @@ class _Reader:
                 self.labels.append(token)
                 index += 1
                 continue
+            labelled = bool(self.labels)
             self._apply_labels()
             if (pending := self.pending) is not None and self._wrapped_name(pending, token):
                 pending.name.append(token)
@@ -399,11 +468,36 @@ class _Reader:
                 self.result.orphan_values += 1
                 self.result.warnings.append((token.line, f"value {text!r} has no indicator name before it"))
             else:
-                self.pending = _Pending([token], token.row, lines=[token.line])
+                self.pending = _Pending([token], token.row, lines=[token.line], labelled=labelled)
             index += 1
         self._apply_labels()
         self._flush()
         return index
+
+
+def _ends_table(text: str) -> bool:
+    """A cell that ends the table being read: a total or a note under it, or the next project's block."""
+    return is_stop(text) or starts_record(text) or field_word(text) in _BLOCK_FIELDS
+
+
+@lru_cache(maxsize=32768)
+def _passed_over(text: str) -> bool:
+    """A cell the ordered reading passes over or keeps as a level, and that the cutting of run-together cells
+    leaves whole: a complete level label, or a header word (one of fewer than six characters unless it also
+    reads as a label), never one that ends the table."""
+    if _ends_table(text):
+        return False
+    label = canonical(text)
+    if label is not None and label.exact:
+        return True
+    return header_kind(text) is not None and (len(text) < 6 or label is not None)
+
+
+def holds_no_row(tokens: list[Token]) -> bool:
+    """Whether a table body is nothing but header words and complete level labels: with no cell that
+    could be an indicator's name or value, and none that ends the table, there is no row to read (and
+    cutting its cells changes nothing)."""
+    return all(not token.empty and _passed_over(token.text) for token in tokens)
 
 
 def read_rows(tokens: list[Token], columns: Columns, cell_per_line: bool, lines: list[str]) -> tuple[TableResult, int]:
@@ -511,5 +605,6 @@ def _value_groups(values: list[Token], size: int) -> list[list[Token]]:
     return [joined[i:i + size] for i in range(0, len(joined), size)]
 
 
-__all__ = ["VALUE_KINDS", "Columns", "TableResult", "flattened", "is_junk", "join_value", "read_flattened",
+__all__ = ["VALUE_KINDS", "Columns", "TableResult", "flattened", "holds_no_row", "is_junk", "join_value",
+           "read_flattened",
            "read_rows", "split_run_together"]

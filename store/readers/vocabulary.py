@@ -154,6 +154,7 @@ def find_fields(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _FIELD_PATTERN.finditer(squash(text))]
 
 
+@lru_cache(maxsize=32768)
 def starts_record(text: str) -> bool:
     """A cell that begins the next project's block: 项目名称, alone or run into its value."""
     if field_word(text) == "name":
@@ -167,6 +168,7 @@ _PAGE_MARK = re.compile(
 )
 
 
+@lru_cache(maxsize=32768)
 def is_page_mark(text: str) -> bool:
     """A page number a PDF or a printout left between rows ("第 2 页", "- 3 -")."""
     if len(text) > _LONGEST_WORD:
