@@ -181,7 +181,8 @@ def cut_table(document: Document) -> list[ParseWarning]:
                                         "them (document cut off?)")]
     groups: Counter[str] = Counter()
     for record in with_indicators:
-        groups.update({indicator.level1 for indicator in record.indicators if indicator.level1})
+        # each level once per project, in the table's order (a set's order changes from run to run)
+        groups.update(list(dict.fromkeys(indicator.level1 for indicator in record.indicators if indicator.level1)))
     everywhere = [level for level, count in groups.items() if count == len(with_indicators)]
     missing = [level for level in everywhere if level not in {i.level1 for i in last.indicators}]
     final_levels = [record.indicators[-1].level1 for record in with_indicators]
