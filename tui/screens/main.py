@@ -91,6 +91,7 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
         # the panes, looked up once: every key reads what they highlight
         self.set_class(self.app.size.width < NARROW, "narrow")
         self._panes = (self.query_one(RecordsPane), self.query_one(IndicatorsPane), self.query_one(CandidatesPane))
+        self._watch_panes()
         self.record_tree.load()
         self.record_rows = self.record_tree.view(0)
         self.query_one("#records", RowList).focus()
@@ -171,21 +172,29 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
             self._binding_state = state
             self.refresh_bindings()
 
-    # -- what the panes report (each a cursor move or Enter; a move's cascade reaches the screen at once) --
+    # -- what the panes show follows their cursors; Enter comes up as a message ----------------------------
+    # The screen watches each pane's cursor instead of waiting for a message: the watcher runs as the cursor
+    # moves, so the moved cursor and the panes it changes are drawn in one frame (a message arrives after the
+    # moved cursor has been drawn, and every move cost a second compositor pass).
 
-    def on_records_pane_record_highlighted(self, message: RecordsPane.RecordHighlighted) -> None:
-        record_id = message.row.record.id if isinstance(message.row, RecordRow) else None
+    def _watch_panes(self) -> None:
+        records, indicators, candidates = self._panes
+        self.watch(records.list, "cursor", self._record_moved, init=False)
+        self.watch(indicators.list, "cursor", self._indicator_moved, init=False)
+        self.watch(candidates.list, "cursor", self.show_detail, init=False)
+
+    def _record_moved(self) -> None:
+        row = self._panes[0].highlighted
+        record_id = row.record.id if isinstance(row, RecordRow) else None
         if record_id != self._record_id:
             with self.app.batch_update():
                 self.open_record(record_id)
 
-    def on_indicators_pane_indicator_highlighted(self, message: IndicatorsPane.IndicatorHighlighted) -> None:
-        if (message.row.regional_indicator_id if message.row else None) != self._indicator_id:
+    def _indicator_moved(self) -> None:
+        row = self._panes[1].highlighted
+        if (row.regional_indicator_id if row else None) != self._indicator_id:
             with self.app.batch_update():
                 self.show_candidates()
-
-    def on_candidates_pane_candidate_highlighted(self, message: CandidatesPane.CandidateHighlighted) -> None:
-        self.show_detail()
 
     def on_records_pane_record_opened(self, message: RecordsPane.RecordOpened) -> None:
         self.query_one("#indicators", RowList).focus()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label
 
@@ -53,13 +52,6 @@ class CandidatesPane(Vertical):
 
     candidates: reactive[CandidateList] = reactive(CandidateList(), always_update=True, init=False, repaint=False)
 
-    class CandidateHighlighted(Message):
-        """The reviewer moved to a candidate."""
-
-        def __init__(self, row: CandidateRow | None) -> None:
-            super().__init__()
-            self.row = row
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._list: RowList | None = None
@@ -95,14 +87,6 @@ class CandidatesPane(Vertical):
             self.list.replace_rows(texts, cursor)
         else:
             self.list.set_rows(texts, new.cursor or 0, announce=False)
-
-    def on_mount(self) -> None:
-        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
-        # screen in the same update
-        self.watch(self.list, "cursor", self._cursor_moved, init=False)
-
-    def _cursor_moved(self) -> None:
-        self.screen.post_message(self.CandidateHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()

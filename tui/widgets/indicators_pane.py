@@ -51,13 +51,6 @@ class IndicatorsPane(Vertical):
 
     indicators: reactive[IndicatorList] = reactive(IndicatorList(), always_update=True, init=False, repaint=False)
 
-    class IndicatorHighlighted(Message):
-        """The reviewer moved to an indicator."""
-
-        def __init__(self, row: IndicatorRow | None) -> None:
-            super().__init__()
-            self.row = row
-
     class IndicatorOpened(Message):
         """Enter on an indicator: on to its candidates."""
 
@@ -87,14 +80,6 @@ class IndicatorsPane(Vertical):
             self.list.replace_rows(texts, self.list.cursor)
         else:
             self.list.set_rows(texts, new.cursor or 0, announce=False)
-
-    def on_mount(self) -> None:
-        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
-        # screen in the same update
-        self.watch(self.list, "cursor", self._cursor_moved, init=False)
-
-    def _cursor_moved(self) -> None:
-        self.screen.post_message(self.IndicatorHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()

@@ -1,6 +1,6 @@
 """RecordsPane: the list of regions › records over a RecordTree: it opens and closes regions by itself, shows
-the rows it is given after decisions, and says which record the reviewer highlights or enters (finding and
-filtering is the find screen's, on /)."""
+the rows it is given after decisions, and says when a record is entered (the screen follows its cursor;
+finding and filtering is the find screen's, on /)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,6 @@ class RecordsPane(Vertical):
 
     rows: reactive[TreeRows] = reactive(TreeRows(), always_update=True, init=False, repaint=False)
 
-    class RecordHighlighted(Message):
-        """The reviewer moved to a row (a record, or a region: no record)."""
-
-        def __init__(self, row: Row | None) -> None:
-            super().__init__()
-            self.row = row
-
     class RecordOpened(Message):
         """Enter on a record: on to its indicators."""
 
@@ -42,11 +35,6 @@ class RecordsPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("Records", classes="pane-title")
         yield RowList(id="records", empty="no documents yet: zhibiao review PATH imports them")
-
-    def on_mount(self) -> None:
-        # the list's cursor, watched here (not a message from the list): a move and its cascade reach the
-        # screen in the same update
-        self.watch(self.list, "cursor", self._cursor_moved, init=False)
 
     @property
     def list(self) -> RowList:
@@ -97,9 +85,6 @@ class RecordsPane(Vertical):
             text = self._record_texts[record] = Text.assemble(
                 (counts, "dim"), "  ", (kind, "cyan"), literal(record.name))
         return text
-
-    def _cursor_moved(self) -> None:
-        self.screen.post_message(self.RecordHighlighted(self.highlighted))
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         """Enter: a region opens or closes, a record is entered."""
