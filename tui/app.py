@@ -172,7 +172,7 @@ class ZhibiaoApp(App):
         for path, error in message.failed:
             self.notify(visible(f"{path}: {error}"), severity="error", timeout=10, markup=False)
         self.background_work = ""
-        self._documents_changed()
+        self.documents_changed()
 
     def on_export_progress(self, message: ExportProgress) -> None:
         self.background_work = f"exporting {message.step}"
@@ -182,7 +182,9 @@ class ZhibiaoApp(App):
         self.notify(visible(message.text), severity="error" if message.failed else "information", timeout=10,
                     markup=False)
 
-    def _documents_changed(self) -> None:
+    def documents_changed(self) -> None:
+        """Documents were imported (here, or by another process): the regions, the totals and the matcher are
+        read again."""
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.load_regions()
@@ -217,7 +219,7 @@ class ZhibiaoApp(App):
         self.background_work = ""
         self.notify(self.background_failure, severity="error", timeout=15, markup=False)
         if event.worker.group == "import":
-            self._documents_changed()  # what was stored before the failure is there to review
+            self.documents_changed()  # what was stored before the failure is there to review
 
 
 def make_app(workspace_path: Path, *, reviewer: str | None = None, paths: list[Path] | None = None,

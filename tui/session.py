@@ -109,6 +109,7 @@ class ReviewSession:
         self.review = Review(self.workspace, reviewer)
         self.seen_event = self.review.last_event_id()
         self._totals: tuple[int, int] | None = None  # counted again only after an import
+        self._seen_documents = self._documents()
 
     @property
     def reviewer(self) -> str:
@@ -188,9 +189,20 @@ class ReviewSession:
             self._totals = browse.totals(self.workspace)
         return browse.progress(self.workspace, self._totals)
 
+    def _documents(self) -> tuple:
+        """What identifies the workspace's documents as they are now (an import adds or replaces rows)."""
+        return self.workspace.connection.execute(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(max(imported_at), ''), total(indicator_count)"
+            " FROM documents").fetchone()
+
+    def documents_changed_elsewhere(self) -> bool:
+        """Whether another process (an import in another shell) changed the documents since we last looked."""
+        return self._documents() != self._seen_documents
+
     def documents_changed(self) -> None:
         """Documents were imported: the totals are counted again."""
         self._totals = None
+        self._seen_documents = self._documents()
 
     def candidates(self, ri_id: int | None) -> list[CandidateRow]:
         """An indicator's cached suggestions with their pair decisions and targets (two queries for the list)."""

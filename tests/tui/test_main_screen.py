@@ -304,3 +304,29 @@ async def test_keys_typed_while_the_app_starts_never_hide_the_records(db: Path) 
         assert rows(app, "records")[0].startswith("v 广州市")
         assert "no documents yet" not in app.screen.query_one("#detail").plain
         assert not app.screen.query("RecordsPane Input")  # nothing in the records pane takes typed letters
+
+
+async def test_documents_imported_by_another_process_appear_in_the_running_app(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import SEEDS
+
+    from store.importer import import_paths
+
+    db = tmp_path / "shared.db"
+    guangzhou, zhanjiang = SEEDS / "000_1dc01b27c551b5e1.txt", SEEDS / "002_034170035030169e.txt"
+    with Workspace(db) as workspace:
+        import_paths(workspace, [guangzhou], workers=1)
+    app = make_app(db, reviewer="alice", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [row for row in rows(app, "records") if row.startswith(("v ", "> "))] == ["v 广州市  0/94"]
+        # an import from another shell, in a process of its own
+        subprocess.run([sys.executable, "-m", "tui", "import", str(zhanjiang), "--db", str(db), "-q"], check=True,
+                       capture_output=True)
+        app.screen.check_other_reviewers()  # what the poll does every few seconds
+        await settle(pilot)
+        regions = [row.split()[1] for row in rows(app, "records") if row.startswith(("v ", "> "))]
+        assert regions == ["广州市", "湛江市"]
+        assert "mapped 0/125 regional indicators" in app.screen.query_one("#status").render().plain

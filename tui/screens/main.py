@@ -218,7 +218,12 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
                 self._reload_indicators()
 
     def check_other_reviewers(self) -> None:
-        """Another process (a colleague's zhibiao review) decided something: show it."""
+        """Another process (a colleague's zhibiao review, an import in another shell) decided or imported
+        something: show it."""
+        importing = any(worker.group == "import" and worker.is_running for worker in self.app.workers)
+        if not importing and self.session.documents_changed_elsewhere():
+            self.app.documents_changed()  # type: ignore[attr-defined]
+            self.notify("documents were imported from another process: the regions are read again")
         if not self.session.changed_elsewhere():
             return
         self.refresh_after_decision("updated from the workspace")
