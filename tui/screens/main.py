@@ -8,6 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
+from textual.timer import Timer
 
 from store import browse
 from store.place import Place
@@ -63,6 +64,7 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
         self._binding_state: tuple[bool, bool] | None = None
         # (indicator, candidate) an undo or redo goes to before the matcher has relisted that candidate
         self._wanted_candidate: tuple[int, int] | None = None
+        self._place_timer: Timer | None = None  # the place written a second after the last decision
 
     @property
     def session(self) -> ReviewSession:
@@ -239,7 +241,7 @@ class MainScreen(ReviewerControl, Finding, Moving, DecidingScreen[None]):
         relearning (a few ms; at most 0.3 s later), else at once."""
         if message.decided.decision.kind in ("undo", "redo") and message.decided.subject[0] is not None:
             self.go_to(*message.decided.subject)
-        self.save_place()
+        self.save_place_soon()
         summary, touched = message.decided.summary, message.decided.touched
         ids = [*touched, *([self._indicator_id] if self._indicator_id is not None else [])]
         regions = browse.regions_of(self.workspace, ids)

@@ -154,6 +154,13 @@ class Moving(_Base):
                 self.session.save_place(place)
                 self._saved_place = place
 
+    def save_place_soon(self) -> None:
+        """Remember where the reviewer is a second after the keys stop (a write per decision cost each decision
+        key a transaction); quitting writes it at once."""
+        if self._place_timer is not None:
+            self._place_timer.stop()
+        self._place_timer = self.set_timer(1.0, self.save_place)
+
     def restore_place(self) -> None:
         """Open where this reviewer left off (the record, the indicator, the pane)."""
         place = self.session.load_place()
