@@ -178,13 +178,20 @@ class Suggester:
         return len(ids)
 
     def refresh(self, ri_ids: Iterable[int]) -> set[int]:
-        """After a decision: re-learn from the decisions and recompute the suggestions of the indicators it
-        touches, of those that had them as candidates and of those whose names hold a term the decision
-        taught or untaught (at most LEARNED_REFRESH of these at once; the rest wait in ``pending`` for
-        :meth:`refresh_pending`). Returns the indicators refreshed."""
+        """After a decision: re-learn from the decisions and recompute at once the suggestions of the
+        indicators it touches and of their concepts' members (what the screen shows next). The lists that had
+        them as candidates, and those whose names hold a term the decision taught or untaught, wait in
+        ``pending`` for :meth:`refresh_pending` (LEARNED_REFRESH of them are done at once): until then a
+        decided pair in them is kept out of the queue by the decisions themselves. Returns the indicators
+        refreshed."""
         before = self.matcher.decisions
         self.matcher.set_decisions(self._decisions())
-        touched = {ri for ri in ri_ids if ri in self.matcher}
+        touched = self._with_concepts(self._decisions_before, {ri for ri in ri_ids if ri in self.matcher})
+        if touched:
+            marks = ",".join("?" * len(touched))
+            self.pending.update(row[0] for row in self.workspace.connection.execute(
+                f"SELECT DISTINCT regional_indicator_id FROM suggestions WHERE candidate_id IN ({marks})",
+                tuple(touched)))
         taught = {(item.kind, item.term, item.other) for item in before.learned} ^ {
             (item.kind, item.term, item.other) for item in self.matcher.decisions.learned}
         if taught:
@@ -205,18 +212,17 @@ class Suggester:
         self.pending -= taken
         return taken
 
-    def _recompute(self, touched: set[int], learned: set[int]) -> set[int]:
-        before = self._decisions_before
-        self._decisions_before = self.matcher.decisions
-        # the members of the concepts they belong to, and belonged to (an undo or a detach leaves them)
+    def _with_concepts(self, before: Decisions, touched: set[int]) -> set[int]:
+        """The indicators with the members of the concepts they belong to, and belonged to (an undo or a
+        detach leaves them)."""
+        touched = set(touched)
         for decisions in (before, self.matcher.decisions):
             concepts = {decisions.concept_of.get(ri) for ri in touched} - {None}
             touched |= {ri for ri, concept in decisions.concept_of.items() if concept in concepts}
-        if touched:
-            marks = ",".join("?" * len(touched))
-            touched |= {row[0] for row in self.workspace.connection.execute(
-                f"SELECT DISTINCT regional_indicator_id FROM suggestions WHERE candidate_id IN ({marks})",
-                tuple(touched))}
+        return touched
+
+    def _recompute(self, touched: set[int], learned: set[int]) -> set[int]:
+        self._decisions_before = self.matcher.decisions
         touched |= learned
         rows = []
         for ri_id in touched:
