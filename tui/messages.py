@@ -74,3 +74,13 @@ class ExportFinished(Message):
 
     text: str
     failed: bool = False
+
+
+class WorkProgress(Message):
+    """How far a screen's worker has got: ``done`` of ``total`` (each screen nests its own subclass, so that
+    its handler is named after it)."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total

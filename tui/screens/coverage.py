@@ -17,6 +17,7 @@ from store import compare
 from store.compare import Coverage, Unmatched
 from store.workspace import Workspace
 from tui.actions import COVERAGE, bindings
+from tui.messages import WorkProgress
 from tui.screens.comparison import ComparisonScreen
 from tui.screens.library_list import PREVIEW_ROWS, ResultScreen
 from tui.widgets import KeyBar, RowList
@@ -52,11 +53,8 @@ class CoverageScreen(ResultScreen):
             super().__init__()
             self.unmatched = unmatched
 
-    class Progress(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
+    class Progress(WorkProgress):
+        """How far working out every concept has got."""
 
     def __init__(self) -> None:
         super().__init__()

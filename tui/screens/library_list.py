@@ -18,7 +18,7 @@ from store.workspace import Workspace
 from tui.actions import CONCEPTS, bindings
 from tui.library import Library
 from tui.literal import literal, visible
-from tui.messages import DecisionMade, DecisionRefused
+from tui.messages import DecisionMade, DecisionRefused, WorkProgress
 from tui.screens.decide import decide
 from tui.screens.dialogs import export_crosswalk
 from tui.screens.help import HelpScreen, help_rows
@@ -114,11 +114,8 @@ class ConceptList(ResultScreen):
             self.rows = rows
             self.complete = complete
 
-    class Progress(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
+    class Progress(WorkProgress):
+        """How far working out every concept has got."""
 
     def __init__(self) -> None:
         super().__init__()
